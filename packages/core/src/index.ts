@@ -1,0 +1,61 @@
+/**
+ * `@ferry/core`: the models, configuration, auth, errors and Client of Ferry. No network code: transports live in
+ * their own packages, and `ferry` wires the right one for each runtime.
+ *
+ * @packageDocumentation
+ */
+export {
+  CloseError,
+  ConnectError,
+  ConnectTimeout,
+  CookieConflict,
+  DecodingError,
+  HTTPError,
+  type HTTPErrorOptions,
+  HTTPStatusError,
+  type HTTPStatusErrorOptions,
+  InvalidURL,
+  LocalProtocolError,
+  NetworkError,
+  PoolTimeout,
+  ProtocolError,
+  ProxyError,
+  ReadError,
+  ReadTimeout,
+  RemoteProtocolError,
+  RequestError,
+  RequestNotRead,
+  ResponseNotRead,
+  StreamClosed,
+  StreamConsumed,
+  StreamError,
+  TimeoutException,
+  TooManyRedirects,
+  TransportError,
+  UnsupportedProtocol,
+  WriteError,
+  WriteTimeout,
+} from "./errors.js";
+export { BaseTransport } from "./base-transport.js";
+export {
+  type AsyncByteStream,
+  type ByteStream,
+  BytesStream,
+  type SyncByteStream,
+  concatBytes,
+  isAsyncByteStream,
+  isSyncByteStream,
+  readAll,
+  readAllSync,
+} from "./streams.js";
+export {
+  type ContentDecoder,
+  type DecoderFactory,
+  type Runtime,
+  type TransportFactory,
+  type TransportFactoryOptions,
+  configureRuntime,
+  registerDecoder,
+  runtime,
+  setTransportFactory,
+} from "./runtime.js";

@@ -1,0 +1,28 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const src = (pkg: string, entry = "index.ts") => fileURLToPath(new URL(`packages/${pkg}/src/${entry}`, import.meta.url));
+
+// Tests run against the TypeScript sources, so a change is tested without a build.
+const alias = [
+  { find: /^@ferry\/core\/node$/, replacement: src("core", "node.ts") },
+  { find: /^@ferry\/core$/, replacement: src("core") },
+  { find: /^@ferry\/transport-undici$/, replacement: src("transport-undici") },
+  { find: /^@ferry\/transport-fetch$/, replacement: src("transport-fetch") },
+  { find: /^@ferry\/transport-mock$/, replacement: src("transport-mock") },
+  { find: /^@ferry\/test-servers$/, replacement: src("test-servers") },
+  { find: /^ferry$/, replacement: src("ferry") },
+];
+
+const packages = ["core", "transport-undici", "transport-fetch", "transport-mock", "ferry"];
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    projects: packages.map((name) => ({
+      extends: true,
+      test: { name, root: `packages/${name}`, include: ["test/**/*.test.ts"] },
+    })),
+    testTimeout: 15_000,
+  },
+});
