@@ -11,7 +11,7 @@ const alias = [
   { find: /^@ferry\/transport-fetch$/, replacement: src("transport-fetch") },
   { find: /^@ferry\/transport-mock$/, replacement: src("transport-mock") },
   { find: /^@ferry\/test-servers$/, replacement: src("test-servers") },
-  { find: /^ferry$/, replacement: src("ferry") },
+  { find: /^ferry$/, replacement: src("ferry", "node.ts") },
 ];
 
 const packages = ["core", "transport-undici", "transport-fetch", "transport-mock", "ferry"];
