@@ -59,3 +59,15 @@ export {
   runtime,
   setTransportFactory,
 } from "./runtime.js";
+export {
+  DEFAULT_LIMITS,
+  DEFAULT_MAX_REDIRECTS,
+  DEFAULT_TIMEOUT_CONFIG,
+  Limits,
+  type LimitsOptions,
+  Timeout,
+  type TimeoutExtension,
+  type TimeoutOptions,
+  type TimeoutTypes,
+} from "./config.js";
+export { type StatusCodeHelpers, type StatusCodeName, type StatusCodes, codes } from "./status-codes.js";
