@@ -70,4 +70,5 @@ export {
   type TimeoutOptions,
   type TimeoutTypes,
 } from "./config.js";
+export { Headers, type HeaderTypes } from "./headers.js";
 export { type StatusCodeHelpers, type StatusCodeName, type StatusCodes, codes } from "./status-codes.js";
