@@ -1,7 +1,8 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
-const src = (pkg: string, entry = "index.ts") => fileURLToPath(new URL(`packages/${pkg}/src/${entry}`, import.meta.url));
+const src = (pkg: string, entry = "index.ts") =>
+  fileURLToPath(new URL(`packages/${pkg}/src/${entry}`, import.meta.url));
 
 // Tests run against the TypeScript sources, so a change is tested without a build.
 const alias = [
@@ -14,7 +15,7 @@ const alias = [
   { find: /^ferry$/, replacement: src("ferry", "node.ts") },
 ];
 
-const packages = ["core", "transport-undici", "transport-fetch", "transport-mock", "ferry"];
+const packages = ["core", "transport-undici", "transport-fetch", "transport-mock", "ferry", "test-servers"];
 
 export default defineConfig({
   resolve: { alias },
