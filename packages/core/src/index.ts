@@ -70,5 +70,16 @@ export {
   type TimeoutOptions,
   type TimeoutTypes,
 } from "./config.js";
+export { type CookieScope, Cookies, type CookieTypes } from "./cookies.js";
 export { Headers, type HeaderTypes } from "./headers.js";
 export { type StatusCodeHelpers, type StatusCodeName, type StatusCodes, codes } from "./status-codes.js";
+export {
+  Auth,
+  type AuthFlow,
+  type AuthTypes,
+  BasicAuth,
+  buildAuth,
+  DigestAuth,
+  FunctionAuth,
+  NetRCAuth,
+} from "./auth.js";
