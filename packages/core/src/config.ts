@@ -6,6 +6,8 @@
  * @module
  */
 import { z } from "zod";
+import { Headers, type HeaderTypes } from "./headers.js";
+import { URL } from "./url.js";
 
 /** Timeouts of one request, in milliseconds per phase; `null` disables that phase's timeout. */
 export interface TimeoutExtension {
@@ -89,7 +91,10 @@ function parseOption<T>(
   const path = issue?.path ?? [];
   const value = valueAt(input, path);
   const name = path.length > 0 ? `${owner} ${path.map(String).join(".")}` : owner;
-  const outOfRange = typeof value === "number" && !Number.isNaN(value);
+  // A number of the right type but outside the allowed values (negative, infinite, fractional) is a range error.
+  const numeric = issue?.code === "invalid_type" && (issue.expected === "number" || issue.expected === "int");
+  const bound = (issue?.code === "too_small" || issue?.code === "too_big") && typeof value === "number";
+  const outOfRange = bound || (numeric && typeof value === "number" && !Number.isNaN(value));
   const ErrorClass = outOfRange ? RangeError : TypeError;
   const wanted = typeof expected === "string" ? expected : (expected[String(path[0])] ?? "a valid value");
   throw new ErrorClass(`Invalid ${name}: ${show(value)} (expected ${wanted}).`);
@@ -243,6 +248,83 @@ export class Limits {
       `Limits(maxConnections=${this.maxConnections}, ` +
       `maxKeepaliveConnections=${this.maxKeepaliveConnections}, keepaliveExpiry=${this.keepaliveExpiry})`
     );
+  }
+}
+
+/** Options of {@link Proxy}. */
+export interface ProxyOptions {
+  /** Username and password for the proxy; credentials in the proxy URL take precedence, as in httpx. */
+  auth?: readonly [username: string, password: string] | null | undefined;
+  /** Headers sent to the proxy only (on `CONNECT`, or with each request to an HTTP proxy). */
+  headers?: HeaderTypes | null | undefined;
+}
+
+const PROXY_SCHEMES: ReadonlySet<string> = new Set(["http", "https", "socks5", "socks5h", "socks4"]);
+
+const proxyOptionsSchema = z.strictObject({
+  auth: z.tuple([z.string(), z.string()]).nullable().optional(),
+  headers: z.unknown().optional(),
+});
+
+function basicCredentials(username: string, password: string): string {
+  // btoa takes Latin-1 only, so UTF-8 bytes go through it one code unit each.
+  const bytes = new TextEncoder().encode(`${username}:${password}`);
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return `Basic ${btoa(binary)}`;
+}
+
+/**
+ * A proxy to route requests through: its URL (`http`, `https`, `socks5`, `socks5h` or `socks4`), the
+ * credentials to give it, and headers meant for it alone. Credentials come from `auth` or from the URL's userinfo
+ * (which is then removed from {@link Proxy.url}); with credentials, `headers` carries a
+ * `Proxy-Authorization: Basic ...` header.
+ *
+ * ```ts
+ * new Proxy("http://user:secret@proxy.internal:3128");
+ * new Proxy("socks5://proxy.internal:1080", { auth: ["user", "secret"] });
+ * ```
+ */
+// biome-ignore lint/suspicious/noShadowRestrictedNames: httpx's name for it, and Ferry's public API; the global is not used here.
+export class Proxy {
+  /** The proxy URL, without credentials. */
+  readonly url: URL;
+  /** The username and password for the proxy, or `null`. */
+  readonly auth: readonly [username: string, password: string] | null;
+  /** Headers for the proxy, `Proxy-Authorization` included when there are credentials. */
+  readonly headers: Headers;
+
+  /**
+   * Parses and checks the proxy URL and options.
+   *
+   * @throws TypeError for a scheme other than http, https, socks5, socks5h or socks4, or a malformed option;
+   *   InvalidURL for a URL that cannot be parsed.
+   */
+  constructor(url: string | URL, options: ProxyOptions = {}) {
+    const parsed = parseOption(proxyOptionsSchema, options, "Proxy", "auth as [username, password]");
+    let proxyUrl = new URL(url);
+    if (!PROXY_SCHEMES.has(proxyUrl.scheme)) {
+      throw new TypeError(
+        `Unsupported proxy scheme ${JSON.stringify(proxyUrl.scheme)} for proxy URL ` +
+          `${JSON.stringify(`${proxyUrl.scheme}://${proxyUrl.netloc}`)}: use http, https, socks5, socks5h or socks4.`,
+      );
+    }
+    let auth = parsed.auth ?? null;
+    if (proxyUrl.username !== "" || proxyUrl.password !== "") {
+      auth = [proxyUrl.username, proxyUrl.password];
+      proxyUrl = proxyUrl.copyWith({ userinfo: "" });
+    }
+    this.url = proxyUrl;
+    this.auth = auth === null ? null : Object.freeze([auth[0], auth[1]] as const);
+    this.headers = new Headers(options.headers);
+    if (this.auth !== null) this.headers.set("Proxy-Authorization", basicCredentials(...this.auth));
+    Object.freeze(this);
+  }
+
+  /** A readable form, with the password masked. */
+  toString(): string {
+    const auth = this.auth === null ? "" : `, auth=[${JSON.stringify(this.auth[0])}, "********"]`;
+    return `Proxy(${JSON.stringify(this.url.toString())}${auth})`;
   }
 }
 

@@ -65,6 +65,8 @@ export {
   DEFAULT_TIMEOUT_CONFIG,
   Limits,
   type LimitsOptions,
+  Proxy,
+  type ProxyOptions,
   Timeout,
   type TimeoutExtension,
   type TimeoutOptions,

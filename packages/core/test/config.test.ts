@@ -4,8 +4,12 @@ import {
   DEFAULT_TIMEOUT_CONFIG,
   Limits,
   type LimitsOptions,
+  // biome-ignore lint/suspicious/noShadowRestrictedNames: Ferry's Proxy, under httpx's name.
+  Proxy,
+  type ProxyOptions,
   Timeout,
   type TimeoutExtension,
+  URL,
 } from "@ferry/core";
 import { describe, expect, it } from "vitest";
 
@@ -174,5 +178,61 @@ describe("defaults", () => {
     );
     expect(DEFAULT_LIMITS.keepaliveExpiry).toBe(5000);
     expect(DEFAULT_MAX_REDIRECTS).toBe(20);
+  });
+});
+
+describe("Proxy", () => {
+  it.each(["http", "https", "socks5", "socks5h", "socks4"])("accepts the %s scheme", (scheme) => {
+    const proxy = new Proxy(`${scheme}://proxy.internal:1080`);
+    expect(proxy.url.scheme).toBe(scheme);
+    expect(proxy.auth).toBeNull();
+    expect(proxy.headers.has("proxy-authorization")).toBe(false);
+  });
+
+  it.each(["ftp://proxy.internal", "socks4a://proxy.internal", "file:///tmp/socket"])(
+    "refuses %s with a TypeError naming the scheme and the allowed ones",
+    (url) => {
+      const scheme = url.split(":")[0] as string;
+      expect(() => new Proxy(url)).toThrow(TypeError);
+      expect(() => new Proxy(url)).toThrow(`"${scheme}"`);
+      expect(() => new Proxy(url)).toThrow("http, https, socks5, socks5h or socks4");
+    },
+  );
+
+  it("takes credentials from the URL, removing them from it", () => {
+    const proxy = new Proxy("http://us%40er:p%3Ass@proxy.internal:3128/");
+    expect(proxy.auth).toEqual(["us@er", "p:ss"]);
+    expect(proxy.url.userinfo).toBe("");
+    expect(proxy.url.toString()).toBe("http://proxy.internal:3128/");
+    expect(proxy.headers.get("Proxy-Authorization")).toBe(`Basic ${btoa("us@er:p:ss")}`);
+  });
+
+  it("takes credentials from auth, encoding them as UTF-8", () => {
+    const proxy = new Proxy(new URL("https://proxy.internal"), { auth: ["user", "pässword"] });
+    expect(proxy.auth).toEqual(["user", "pässword"]);
+    expect(proxy.headers.get("proxy-authorization")).toBe("Basic dXNlcjpww6Rzc3dvcmQ=");
+  });
+
+  it("keeps the headers given, next to Proxy-Authorization", () => {
+    const proxy = new Proxy("http://proxy.internal", { auth: ["a", "b"], headers: { "X-Proxy": "1" } });
+    expect(proxy.headers.raw).toEqual([
+      ["X-Proxy", "1"],
+      ["Proxy-Authorization", `Basic ${btoa("a:b")}`],
+    ]);
+  });
+
+  it.each<[string, ProxyOptions]>([
+    ["an auth that is not a pair", { auth: ["user"] as unknown as [string, string] }],
+    ["an auth with a non-string password", { auth: ["user", 1] as unknown as [string, string] }],
+    ["an unknown option", { proxyAuth: ["a", "b"] } as ProxyOptions],
+  ])("refuses %s with a TypeError", (_case, options) => {
+    expect(() => new Proxy("http://proxy.internal", options)).toThrow(TypeError);
+  });
+
+  it("is frozen and reads well with the password masked", () => {
+    const proxy = new Proxy("http://user:secret@proxy.internal:3128");
+    expect(Object.isFrozen(proxy)).toBe(true);
+    expect(String(proxy)).toBe('Proxy("http://proxy.internal:3128", auth=["user", "********"])');
+    expect(String(proxy)).not.toContain("secret");
   });
 });
