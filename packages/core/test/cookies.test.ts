@@ -1,4 +1,11 @@
-import { CookieConflict, Cookies, Headers } from "@ferry/core";
+import {
+  CookieConflict,
+  Cookies,
+  Request as FerryRequest,
+  Response as FerryResponse,
+  Headers,
+  URL,
+} from "@ferry/core";
 import { CookieJar, MemoryCookieStore } from "tough-cookie";
 import { describe, expect, it, vi } from "vitest";
 
@@ -289,5 +296,30 @@ describe("Cookies.extractCookies", () => {
     expect(cookies.get("s")).toBe("1");
     expect(cookieHeader(cookies, "http://example.com/")).toBeUndefined();
     expect(cookieHeader(cookies, "https://example.com/")).toBe("s=1");
+  });
+});
+
+describe("Cookies with Ferry's Request and Response", () => {
+  it("stores a response's cookies and sends them with the next request to that host", () => {
+    const cookies = new Cookies();
+    const first = new FerryRequest("GET", "https://bücher.example/shop/cart");
+    cookies.extractCookies(
+      new FerryResponse(200, { headers: [["Set-Cookie", "cart=1; Path=/shop"]], request: first }),
+    );
+    const next = new FerryRequest("GET", new URL("https://xn--bcher-kva.example/shop/pay?x=1"));
+    cookies.setCookieHeader(next);
+    expect(next.headers.get("Cookie")).toBe("cart=1");
+    const elsewhere = new FerryRequest("GET", "https://bücher.example/");
+    cookies.setCookieHeader(elsewhere);
+    expect(elsewhere.headers.has("Cookie")).toBe(false);
+  });
+
+  it("matches IPv6 hosts", () => {
+    const cookies = new Cookies();
+    const request = new FerryRequest("GET", "http://[::1]:8080/");
+    cookies.extractCookies(new FerryResponse(200, { headers: { "Set-Cookie": "a=1" }, request }));
+    const next = new FerryRequest("GET", "http://[::1]:8080/x");
+    cookies.setCookieHeader(next);
+    expect(next.headers.get("cookie")).toBe("a=1");
   });
 });
