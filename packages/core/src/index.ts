@@ -85,3 +85,6 @@ export {
   FunctionAuth,
   NetRCAuth,
 } from "./auth.js";
+export { Request, type RequestOptions } from "./request.js";
+export type { RequestContent, RequestData } from "./content.js";
+export type { FileContent, FileValue, RequestFiles } from "./multipart.js";
