@@ -1,6 +1,7 @@
 import { createReadStream, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { LocalProtocolError, StreamConsumed } from "../src/errors.js";
 import {
@@ -340,5 +341,40 @@ describe("hasFiles", () => {
     [[["file", "x"]], true],
   ])("says whether %j holds files: %s", (files, expected) => {
     expect(hasFiles(files)).toBe(expected);
+  });
+});
+
+describe("encodeMultipart properties", () => {
+  const text = fc.string({ unit: "binary", maxLength: 40 });
+  const fileValue = fc.oneof(
+    text,
+    fc.uint8Array({ maxLength: 64 }),
+    fc.tuple(fc.option(text, { nil: null }), text),
+    fc.tuple(text, fc.uint8Array({ maxLength: 64 }), fc.option(fc.constantFrom("text/plain", "image/png"))),
+  );
+
+  it("announces a Content-Length equal to the bytes sent, and keeps the framing intact", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.dictionary(text, fc.oneof(text, fc.integer(), fc.boolean(), fc.constant(null))),
+        fc.array(fc.tuple(text, fileValue), { minLength: 1, maxLength: 4 }),
+        async (data, files) => {
+          const { headers, stream } = encodeMultipart(data, files, "BOUNDARY");
+          const sent = await readAll(stream);
+          expect(Number(headers["Content-Length"])).toBe(sent.byteLength);
+          const dispositions = Buffer.from(sent)
+            .toString("utf8")
+            .split("\r\n")
+            .filter((line) => line.startsWith("Content-Disposition: form-data; "));
+          expect(dispositions.length).toBe(Object.keys(data).length + files.length);
+          // Every name and file name stays inside its quotes, whatever characters it holds.
+          for (const line of dispositions) {
+            expect(line).toMatch(
+              /^Content-Disposition: form-data; name="[^"\r\n]*"(; filename="[^"\r\n]*")?$/,
+            );
+          }
+        },
+      ),
+    );
   });
 });
