@@ -88,3 +88,6 @@ export {
 export { Request, type RequestOptions } from "./request.js";
 export type { RequestContent, RequestData } from "./content.js";
 export type { FileContent, FileValue, RequestFiles } from "./multipart.js";
+export { type DefaultEncoding, Response, type ResponseOptions } from "./response.js";
+export { supportedEncodings } from "./decoders.js";
+export type { Link } from "./links.js";
