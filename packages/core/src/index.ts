@@ -85,9 +85,32 @@ export {
   FunctionAuth,
   NetRCAuth,
 } from "./auth.js";
-export { Request, type RequestOptions } from "./request.js";
-export type { RequestContent, RequestData } from "./content.js";
-export type { FileContent, FileValue, RequestFiles } from "./multipart.js";
+export { type PrimitiveData, QueryParams, type QueryParamTypes } from "./query-params.js";
+export { URL, type URLOptions } from "./url.js";
 export { type DefaultEncoding, Response, type ResponseOptions } from "./response.js";
 export { supportedEncodings } from "./decoders.js";
 export type { Link } from "./links.js";
+export { Request, type RequestOptions } from "./request.js";
+export type { RequestContent, RequestData } from "./content.js";
+export type { FileContent, FileValue, RequestFiles } from "./multipart.js";
+export { Client } from "./client/client.js";
+export {
+  type BodilessRequestOptions,
+  type BuildRequestOptions,
+  type CertTypes,
+  type ClientOptions,
+  type EventHooks,
+  type ProxyTypes,
+  type RequestHook,
+  type RequestMethodOptions,
+  type ResponseHook,
+  type SendOptions,
+  type SendPolicyOptions,
+  type StreamCallback,
+  USE_CLIENT_DEFAULT,
+  type UseClientDefault,
+  type VerifyTypes,
+} from "./client/types.js";
+export type { SyncTransport } from "./client/drive.js";
+export { URLPattern } from "./url-pattern.js";
+export { VERSION } from "./version.js";

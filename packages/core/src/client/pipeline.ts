@@ -1,0 +1,158 @@
+/**
+ * The request pipeline of a Client, top-down: {@link send} → {@link sendHandlingAuth} →
+ * {@link sendHandlingRedirects} → {@link sendSingleRequest} → the transport.
+ *
+ * Each step is a generator of effects (effects.ts), run by the async or the sync driver (drive.ts), so `Client`
+ * and `SyncClient` share it. Policy lives here (auth, redirects, cookies, hooks); the transport only moves bytes.
+ *
+ * @module
+ */
+import type { Auth, AuthFlow } from "../auth.js";
+import type { BaseTransport } from "../base-transport.js";
+import type { Cookies } from "../cookies.js";
+import { HTTPError, TooManyRedirects } from "../errors.js";
+import type { Request } from "../request.js";
+import type { DefaultEncoding, Response } from "../response.js";
+import type { URL } from "../url.js";
+import { callEffect, closeEffect, type Flow, readEffect, sendEffect } from "./effects.js";
+import { bindElapsed } from "./elapsed.js";
+import { buildRedirectRequest } from "./redirects.js";
+import type { RequestHook, ResponseHook } from "./types.js";
+
+/** What the pipeline reads from its Client. */
+export interface PipelineContext {
+  readonly requestHooks: readonly RequestHook[];
+  readonly responseHooks: readonly ResponseHook[];
+  readonly maxRedirects: number;
+  /** The client's jar: every response's cookies go in, and each redirect hop's `Cookie` header comes out. */
+  readonly cookies: Cookies;
+  readonly defaultEncoding: DefaultEncoding;
+  /** The transport mounted for `url`; throws `UnsupportedProtocol` when there is none. */
+  transportFor(url: URL): BaseTransport;
+}
+
+/** How one `send` goes: resolved from the per-request options and the client's defaults. */
+export interface SendPolicy {
+  /** Leave the final response's body unread. */
+  readonly stream: boolean;
+  /** `null` for no authentication. */
+  readonly auth: Auth | null;
+  readonly followRedirects: boolean;
+}
+
+/** Sends `request` and returns the final response, its body read unless `policy.stream`. */
+export function* send(context: PipelineContext, request: Request, policy: SendPolicy): Flow<Response> {
+  const response =
+    policy.auth === null
+      ? yield* sendHandlingRedirects(context, request, policy.followRedirects, [])
+      : yield* sendHandlingAuth(context, request, policy.auth, policy.followRedirects);
+  if (policy.stream) return response;
+  try {
+    yield* readEffect(response);
+  } catch (error) {
+    yield* closeEffect(response);
+    throw error;
+  }
+  return response;
+}
+
+/**
+ * Runs the auth flow: each request it yields goes through the redirect handling, and its response goes back in.
+ * Responses the flow answers with another request go to `history`, bodies read.
+ */
+export function* sendHandlingAuth(
+  context: PipelineContext,
+  request: Request,
+  auth: Auth,
+  followRedirects: boolean,
+): Flow<Response> {
+  if (auth.requiresRequestBody) yield* readEffect(request);
+  const flow = auth.authFlow(request);
+  const history: Response[] = [];
+  let next: IteratorResult<Request, void> | undefined;
+  try {
+    next = yield* authStep(flow, undefined);
+    if (next.done)
+      throw new TypeError(`${auth.constructor.name}.authFlow() ended without yielding a request.`);
+    for (;;) {
+      const response: Response = yield* sendHandlingRedirects(context, next.value, followRedirects, history);
+      try {
+        if (auth.requiresResponseBody) yield* readEffect(response);
+        next = yield* authStep(flow, response);
+        if (next.done) return response;
+        response.history = [...history];
+        yield* readEffect(response);
+        history.push(response);
+      } catch (error) {
+        yield* closeEffect(response);
+        throw error;
+      }
+    }
+  } finally {
+    // Lets the flow run its own `finally` blocks when it is left early (an error, a hook throwing).
+    if (next?.done !== true) yield* callEffect(() => flow.return(undefined), "The auth flow's return()");
+  }
+}
+
+function* authStep(flow: AuthFlow, response: Response | undefined): Flow<IteratorResult<Request, void>> {
+  // A flow's first next() takes no value; later ones resume the flow's `yield` with the response.
+  const step = response === undefined ? () => flow.next() : () => flow.next(response);
+  return yield* callEffect<IteratorResult<Request, void>>(step, "The auth flow");
+}
+
+/**
+ * Sends `request` and, while the response is a redirect to follow, the next request; runs the event hooks for
+ * every hop. Without `followRedirects`, a redirect response is returned with its `nextRequest` set.
+ */
+export function* sendHandlingRedirects(
+  context: PipelineContext,
+  request: Request,
+  followRedirects: boolean,
+  history: readonly Response[],
+): Flow<Response> {
+  for (;;) {
+    if (history.length > context.maxRedirects) {
+      throw new TooManyRedirects("Exceeded maximum allowed redirects.", { request });
+    }
+    for (const hook of context.requestHooks) yield* callEffect(() => hook(request), "A request event hook");
+    const response = yield* sendSingleRequest(context, request);
+    try {
+      for (const hook of context.responseHooks)
+        yield* callEffect(() => hook(response), "A response event hook");
+      response.history = [...history];
+      if (!response.hasRedirectLocation) return response;
+      const redirect = buildRedirectRequest(request, response, context.cookies);
+      history = [...history, response];
+      if (!followRedirects) {
+        response.nextRequest = redirect;
+        return response;
+      }
+      yield* readEffect(response);
+      request = redirect;
+    } catch (error) {
+      yield* closeEffect(response);
+      throw error;
+    }
+  }
+}
+
+/**
+ * Sends one request, no redirects: picks the transport, sends, and binds the response to its request, the
+ * client's jar (its `Set-Cookie` headers are stored), the default encoding and the elapsed-time clock.
+ */
+export function* sendSingleRequest(context: PipelineContext, request: Request): Flow<Response> {
+  const transport = context.transportFor(request.url);
+  const start = performance.now();
+  let response: Response;
+  try {
+    response = yield* sendEffect(transport, request);
+  } catch (error) {
+    if (error instanceof HTTPError && !error.hasRequest) error.request = request;
+    throw error;
+  }
+  response.request = request;
+  bindElapsed(response, start);
+  context.cookies.extractCookies(response);
+  response.defaultEncoding = context.defaultEncoding;
+  return response;
+}
