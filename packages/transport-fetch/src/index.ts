@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-export { detectRuntime, type FetchRuntime } from "./environment.js";
+export { detectRuntime, type FetchRuntime, RUNTIME_NAMES } from "./environment.js";
 export { FetchTransport } from "./fetch-transport.js";
 export type { NetworkOptions, ProxyLike } from "./network-options.js";
 export type { FetchFunction, FetchInit, FetchTransportOptions } from "./options.js";
