@@ -87,7 +87,8 @@ export {
 } from "./auth.js";
 export { type PrimitiveData, QueryParams, type QueryParamTypes } from "./query-params.js";
 export { URL, type URLOptions } from "./url.js";
-export { type DefaultEncoding, Response, type ResponseOptions } from "./response.js";
+export { Response, type ResponseOptions } from "./response.js";
+export type { DefaultEncoding } from "./text-decoding.js";
 export { supportedEncodings } from "./decoders.js";
 export type { Link } from "./links.js";
 export { Request, type RequestOptions } from "./request.js";

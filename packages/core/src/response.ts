@@ -4,54 +4,37 @@
  *
  * @module
  */
-import {
-  type EncodedBody,
-  encodeContent,
-  encodeHtml,
-  encodeJson,
-  encodeText,
-  type RequestContent,
-} from "./content.js";
+import type { RequestContent } from "./content.js";
 import { createContentDecoder } from "./decoders.js";
-import { DecodingError, HTTPStatusError, ResponseNotRead, StreamClosed, StreamConsumed } from "./errors.js";
+import { DecodingError, HTTPStatusError, ResponseNotRead } from "./errors.js";
 import { Headers, type HeaderTypes } from "./headers.js";
 import { type Link, linksByRelation, parseLinkHeader } from "./links.js";
 import type { Request } from "./request.js";
+import { encodeResponseBody, ResponseBody } from "./response-body.js";
 import {
-  ByteChunker,
   Chain,
-  ContentDecoding,
   checkChunkSize,
   LineSplitting,
   pipe,
   pipeSync,
-  replayBytes,
   TextChunker,
   TextDecoding,
   type Transform,
 } from "./response-stream.js";
 import type { ContentDecoder } from "./runtime.js";
 import { codes } from "./status-codes.js";
+import { type ByteStream, BytesStream } from "./streams.js";
 import {
-  type ByteStream,
-  BytesStream,
-  concatBytes,
-  isAsyncByteStream,
-  isSyncByteStream,
-  type SyncByteStream,
-} from "./streams.js";
-import {
+  checkEncodingLabel,
   createTextDecoder,
+  type DefaultEncoding,
   decodeJsonText,
   decodeText,
-  isKnownEncoding,
   LineDecoder,
   parseContentTypeCharset,
+  resolveEncoding,
 } from "./text-decoding.js";
 import type { URL } from "./url.js";
-
-/** How to pick a text encoding when the response names none: a label, or a function that guesses from the bytes. */
-export type DefaultEncoding = string | ((content: Uint8Array) => string | null | undefined);
 
 /** Options of {@link Response}. Give at most one of `content`, `text`, `html`, `json` and `stream`. */
 export interface ResponseOptions {
@@ -79,9 +62,6 @@ export interface ResponseOptions {
 
 const ELAPSED_NOT_READY = "'.elapsed' may only be accessed after the response has been read or closed.";
 const NO_REQUEST = "The request instance has not been set on this response.";
-const SYNC_ON_ASYNC =
-  "Attempted to read or close the response synchronously, but its stream is async-only: use the async " +
-  "methods (read(), iterBytes(), close()...).";
 const REDIRECT_CODES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 const STATUS_CLASSES: Readonly<Record<number, string>> = {
   1: "Informational response",
@@ -90,25 +70,10 @@ const STATUS_CLASSES: Readonly<Record<number, string>> = {
   5: "Server error",
 };
 
-function encodeBody(options: ResponseOptions): EncodedBody | undefined {
-  if (options.content !== undefined) return encodeContent(options.content);
-  if (options.text !== undefined) return encodeText(options.text);
-  if (options.html !== undefined) return encodeHtml(options.html);
-  if (options.json !== undefined) return encodeJson(options.json);
-  return undefined;
-}
-
 function asciiExtension(value: unknown): string | undefined {
   if (typeof value === "string") return value;
   if (value instanceof Uint8Array) return String.fromCharCode(...value.filter((byte) => byte < 0x80));
   return undefined;
-}
-
-function checkLabel(option: string, label: string): string {
-  if (!isKnownEncoding(label)) {
-    throw new RangeError(`${option} must name a text encoding, got ${JSON.stringify(label)}.`);
-  }
-  return label;
 }
 
 /**
@@ -129,8 +94,6 @@ export class Response {
   readonly statusCode: number;
   /** The response headers. */
   readonly headers: Headers;
-  /** The raw body, still `Content-Encoding`-encoded. */
-  stream: ByteStream;
   /** Transport details, such as `http_version` and `reason_phrase`. */
   extensions: Record<string, unknown>;
   /** The responses that led to this one: redirects followed, auth challenges answered. */
@@ -141,12 +104,9 @@ export class Response {
   #request: Request | undefined;
   #defaultEncoding: DefaultEncoding = "utf-8";
   #encoding: string | undefined;
-  #content: Uint8Array | undefined;
   #text: string | undefined;
   #elapsed: number | undefined;
-  #isClosed = false;
-  #isStreamConsumed = false;
-  #numBytesDownloaded = 0;
+  readonly #body: ResponseBody;
 
   constructor(statusCode: number, options: ResponseOptions = {}) {
     if (!Number.isInteger(statusCode)) {
@@ -158,19 +118,18 @@ export class Response {
     this.extensions = options.extensions === undefined ? {} : { ...options.extensions };
     this.history = options.history === undefined ? [] : [...options.history];
     if (options.defaultEncoding !== undefined) this.defaultEncoding = options.defaultEncoding;
+    const decoding = {
+      createDecoder: () => this.#createDecoder(),
+      onError: (error: unknown) => this.#withRequest(error),
+    };
     if (options.stream !== undefined) {
-      this.stream = options.stream;
+      this.#body = new ResponseBody(options.stream, decoding);
       return;
     }
-    const body = encodeBody(options);
-    if (body === undefined) {
-      this.stream = new BytesStream();
-      this.#finishRead(new Uint8Array(0));
-      return;
-    }
+    const body = encodeResponseBody(options);
     this.#addBodyHeaders(body.headers);
-    this.stream = body.stream;
-    if (body.stream instanceof BytesStream) this.#readInMemory(body.stream.content);
+    this.#body = new ResponseBody(body.stream, decoding);
+    if (body.stream instanceof BytesStream) this.#body.loadInMemory(body.stream.content);
   }
 
   #addBodyHeaders(headers: Readonly<Record<string, string>>): void {
@@ -181,21 +140,13 @@ export class Response {
     }
   }
 
-  #readInMemory(body: Uint8Array): void {
-    this.#numBytesDownloaded = body.byteLength;
-    const decoder = this.#contentDecoder();
-    if (decoder === null) {
-      this.#finishRead(body);
-      return;
-    }
-    const decoding = new ContentDecoding(decoder, (error) => this.#withRequest(error));
-    this.#finishRead(concatBytes([...decoding.push(body), ...decoding.flush()]));
+  /** The raw body, still `Content-Encoding`-encoded. */
+  get stream(): ByteStream {
+    return this.#body.stream;
   }
 
-  #finishRead(content: Uint8Array): void {
-    this.#content = content;
-    this.#isStreamConsumed = true;
-    this.#isClosed = true;
+  set stream(stream: ByteStream) {
+    this.#body.stream = stream;
   }
 
   /** The request this response answers. Throws when none was attached. */
@@ -239,7 +190,7 @@ export class Response {
   }
 
   set defaultEncoding(value: DefaultEncoding) {
-    if (typeof value === "string") checkLabel("defaultEncoding", value);
+    if (typeof value === "string") checkEncodingLabel("defaultEncoding", value);
     else if (typeof value !== "function") {
       throw new TypeError(`defaultEncoding must be a label or a function, got ${typeof value}.`);
     }
@@ -258,7 +209,7 @@ export class Response {
    */
   get encoding(): string {
     if (this.#encoding === undefined) {
-      const encoding = this.#resolveEncoding();
+      const encoding = resolveEncoding(this.charsetEncoding, this.#defaultEncoding, this.#body.content);
       // A guess needs the bytes: until they are read, decode as UTF-8 without remembering that choice.
       if (encoding === undefined) return "utf-8";
       this.#encoding = encoding;
@@ -266,28 +217,19 @@ export class Response {
     return this.#encoding;
   }
 
-  #resolveEncoding(): string | undefined {
-    const charset = this.charsetEncoding;
-    if (charset !== null && isKnownEncoding(charset)) return charset;
-    const fallback = this.#defaultEncoding;
-    if (typeof fallback === "string") return fallback;
-    if (this.#content === undefined) return undefined;
-    const guess = fallback(this.#content);
-    return guess && isKnownEncoding(guess) ? guess : "utf-8";
-  }
-
   /** Sets the encoding `text` decodes with. Only allowed before `text` is first read. */
   set encoding(label: string) {
     if (this.#text !== undefined) {
       throw new Error("Setting encoding after `text` has been accessed is not allowed.");
     }
-    this.#encoding = checkLabel("encoding", label);
+    this.#encoding = checkEncodingLabel("encoding", label);
   }
 
   /** The decoded body bytes. Throws {@link ResponseNotRead} until the body has been read. */
   get content(): Uint8Array {
-    if (this.#content === undefined) throw new ResponseNotRead();
-    return this.#content;
+    const content = this.#body.content;
+    if (content === undefined) throw new ResponseNotRead();
+    return content;
   }
 
   /** The body as text, in {@link encoding}, malformed bytes replaced by U+FFFD. */
@@ -312,17 +254,17 @@ export class Response {
 
   /** Bytes received so far, before `Content-Encoding` decoding. */
   get numBytesDownloaded(): number {
-    return this.#numBytesDownloaded;
+    return this.#body.numBytesDownloaded;
   }
 
   /** Whether the body stream has been closed (it is once read to the end). */
   get isClosed(): boolean {
-    return this.#isClosed;
+    return this.#body.isClosed;
   }
 
   /** Whether the body stream has been iterated, in part or in full. */
   get isStreamConsumed(): boolean {
-    return this.#isStreamConsumed;
+    return this.#body.isStreamConsumed;
   }
 
   /** `true` for 1xx status codes. */
@@ -384,22 +326,13 @@ export class Response {
   // ---- Reading, asynchronously ----
 
   /** Reads the whole body (decoding `Content-Encoding`), caches it and returns it. */
-  async read(): Promise<Uint8Array> {
-    if (this.#content === undefined) {
-      const chunks: Uint8Array[] = [];
-      for await (const chunk of this.#decodedChunks()) chunks.push(chunk);
-      this.#content = concatBytes(chunks);
-    }
-    return this.#content;
+  read(): Promise<Uint8Array> {
+    return this.#body.read();
   }
 
   /** The decoded body in chunks of `chunkSize` bytes (as they arrive without one); replays a body already read. */
   iterBytes(chunkSize?: number): AsyncIterable<Uint8Array> {
-    checkChunkSize(chunkSize);
-    if (this.#content !== undefined) return toAsync(replayBytes(this.#content, chunkSize));
-    return chunkSize === undefined
-      ? this.#decodedChunks()
-      : pipe(this.#decodedChunks(), new ByteChunker(chunkSize));
+    return this.#body.bytes(chunkSize);
   }
 
   /** The body as text, in chunks of `chunkSize` characters (as decoded without one). */
@@ -415,61 +348,29 @@ export class Response {
 
   /** The raw body, still `Content-Encoding`-encoded. Throws {@link StreamConsumed} once the body was read. */
   iterRaw(chunkSize?: number): AsyncIterable<Uint8Array> {
-    checkChunkSize(chunkSize);
-    return pipe(this.#rawChunks(), new ByteChunker(chunkSize));
+    return this.#body.raw(chunkSize);
   }
 
   /** Closes the body stream, releasing its connection. Done automatically once the body is read to the end. */
-  async close(): Promise<void> {
-    if (this.#isClosed) return;
-    this.#isClosed = true;
-    await this.stream.close?.();
+  close(): Promise<void> {
+    return this.#body.close();
   }
 
   /** `await using response = await client.stream(...)` closes the response at the end of the block. */
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close();
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.#body.close();
   }
 
-  async *#rawChunks(): AsyncGenerator<Uint8Array, void, undefined> {
-    const stream = this.#startStream();
-    if (isAsyncByteStream(stream)) {
-      for await (const chunk of stream) {
-        this.#numBytesDownloaded += chunk.byteLength;
-        if (chunk.byteLength > 0) yield chunk;
-      }
-    } else {
-      for (const chunk of stream) {
-        this.#numBytesDownloaded += chunk.byteLength;
-        if (chunk.byteLength > 0) yield chunk;
-      }
-    }
-    await this.close();
-  }
+  // ---- Reading, synchronously (SyncClient, sync mock handlers); the stream must be sync-iterable ----
 
-  #decodedChunks(): AsyncGenerator<Uint8Array, void, undefined> {
-    const decoder = this.#contentDecoder();
-    return decoder === null ? this.#rawChunks() : pipe(this.#rawChunks(), this.#decoding(decoder));
-  }
-
-  // ---- Reading, synchronously (SyncClient, sync mock handlers) ----
-
-  /** Reads the whole body synchronously; the stream must be sync-iterable. */
+  /** Synchronous {@link read}. */
   readSync(): Uint8Array {
-    if (this.#content === undefined) {
-      const chunks: Uint8Array[] = [];
-      for (const chunk of this.#decodedChunksSync()) chunks.push(chunk);
-      this.#content = concatBytes(chunks);
-    }
-    return this.#content;
+    return this.#body.readSync();
   }
 
   /** Synchronous {@link iterBytes}. */
   iterBytesSync(chunkSize?: number): Iterable<Uint8Array> {
-    checkChunkSize(chunkSize);
-    if (this.#content !== undefined) return replayBytes(this.#content, chunkSize);
-    const chunks = this.#decodedChunksSync();
-    return chunkSize === undefined ? chunks : pipeSync(chunks, new ByteChunker(chunkSize));
+    return this.#body.bytesSync(chunkSize);
   }
 
   /** Synchronous {@link iterText}. */
@@ -485,59 +386,23 @@ export class Response {
 
   /** Synchronous {@link iterRaw}. */
   iterRawSync(chunkSize?: number): Iterable<Uint8Array> {
-    checkChunkSize(chunkSize);
-    return pipeSync(this.#rawChunksSync(), new ByteChunker(chunkSize));
+    return this.#body.rawSync(chunkSize);
   }
 
-  /** Synchronous {@link close}; the stream must be sync-iterable. */
+  /** Synchronous {@link close}. */
   closeSync(): void {
-    if (this.#isClosed) return;
-    if (!isSyncByteStream(this.stream)) throw new Error(SYNC_ON_ASYNC);
-    this.#isClosed = true;
-    this.stream.close?.();
+    this.#body.closeSync();
   }
 
   /** `using response = client.stream(...)` closes the response at the end of the block. */
   [Symbol.dispose](): void {
-    this.closeSync();
+    this.#body.closeSync();
   }
 
-  *#rawChunksSync(): Generator<Uint8Array, void, undefined> {
-    if (!isSyncByteStream(this.stream)) throw new Error(SYNC_ON_ASYNC);
-    const stream = this.#startStream() as SyncByteStream;
-    for (const chunk of stream) {
-      this.#numBytesDownloaded += chunk.byteLength;
-      if (chunk.byteLength > 0) yield chunk;
-    }
-    this.closeSync();
-  }
-
-  #decodedChunksSync(): Generator<Uint8Array, void, undefined> {
-    const decoder = this.#contentDecoder();
-    return decoder === null
-      ? this.#rawChunksSync()
-      : pipeSync(this.#rawChunksSync(), this.#decoding(decoder));
-  }
-
-  // ---- Shared by both ----
-
-  /** Checks the body can still be streamed, and marks it consumed. */
-  #startStream(): ByteStream {
-    if (this.#isStreamConsumed) throw new StreamConsumed();
-    if (this.#isClosed) throw new StreamClosed();
-    this.#isStreamConsumed = true;
-    this.#numBytesDownloaded = 0;
-    return this.stream;
-  }
-
-  #contentDecoder(): ContentDecoder | null {
+  #createDecoder(): ContentDecoder | null {
     // The common case, no Content-Encoding at all, skips the header split and the decoder lookup.
     if (!this.headers.has("content-encoding")) return null;
     return createContentDecoder(this.headers.getList("content-encoding", true));
-  }
-
-  #decoding(decoder: ContentDecoder): Transform<Uint8Array, Uint8Array> {
-    return new ContentDecoding(decoder, (error) => this.#withRequest(error));
   }
 
   #withRequest(error: unknown): unknown {
@@ -552,8 +417,4 @@ export class Response {
     const decoding = new TextDecoding(createTextDecoder(this.encoding));
     return chunkSize === undefined ? decoding : new Chain(decoding, new TextChunker(chunkSize));
   }
-}
-
-async function* toAsync<T>(source: Iterable<T>): AsyncGenerator<T, void, undefined> {
-  yield* source;
 }

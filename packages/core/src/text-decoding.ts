@@ -210,6 +210,34 @@ export function createTextDecoder(label: string): IncrementalTextDecoder {
   return (resolve(label) ?? resolve("utf-8")!)();
 }
 
+/** How to pick a text encoding when the response names none: a label, or a function that guesses from the bytes. */
+export type DefaultEncoding = string | ((content: Uint8Array) => string | null | undefined);
+
+/** Returns `label` when it names a known encoding; otherwise throws a `RangeError` naming `option`. */
+export function checkEncodingLabel(option: string, label: string): string {
+  if (!isKnownEncoding(label)) {
+    throw new RangeError(`${option} must name a text encoding, got ${JSON.stringify(label)}.`);
+  }
+  return label;
+}
+
+/**
+ * Chooses a response's text encoding: its `charset` when known, else the default label, else the default
+ * function's guess from `content` (UTF-8 when it guesses nothing usable). `undefined` when only a guess could
+ * decide and the content has not been read yet.
+ */
+export function resolveEncoding(
+  charset: string | null,
+  fallback: DefaultEncoding,
+  content: Uint8Array | undefined,
+): string | undefined {
+  if (charset !== null && isKnownEncoding(charset)) return charset;
+  if (typeof fallback === "string") return fallback;
+  if (content === undefined) return undefined;
+  const guess = fallback(content);
+  return guess && isKnownEncoding(guess) ? guess : "utf-8";
+}
+
 /** Decodes a whole body as `label` (UTF-8 when unknown), with replacement characters for malformed bytes. */
 export function decodeText(bytes: Uint8Array, label: string): string {
   const decoder = createTextDecoder(label);
