@@ -64,9 +64,7 @@ class DigestServer {
 async function send(request: Request): Promise<Response> {
   const body = await request.read();
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string[]> = {};
-    for (const [name, value] of request.headers.multiItems())
-      headers[name] = [...(headers[name] ?? []), value];
+    const headers = Object.fromEntries(request.headers.items());
     const outgoing = httpRequest(request.url.toString(), { method: request.method, headers }, (incoming) => {
       const chunks: Buffer[] = [];
       incoming.on("data", (chunk: Buffer) => chunks.push(chunk));

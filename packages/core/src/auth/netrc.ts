@@ -24,8 +24,8 @@ export interface NetrcEntry {
  * Reading it needs the runtime's file services (`@ferry/core/node` registers them on Node).
  */
 export class NetRCAuth extends Auth {
-  /** The Basic `Authorization` value for each machine, computed once. */
-  readonly #headers: ReadonlyMap<string, string>;
+  /** The Basic `Authorization` value for each machine, computed once; `null` for a machine without password. */
+  readonly #headers: ReadonlyMap<string, string | null>;
   readonly #defaultHeader: string | null;
 
   constructor(file?: string | null) {
@@ -42,23 +42,21 @@ export class NetRCAuth extends Auth {
       );
     }
     const { machines, fallback } = parseNetrc(readTextFile(path), path);
-    const headers = new Map<string, string>();
-    for (const [host, entry] of machines) {
-      if (entry.password !== "") headers.set(host, basicAuthHeader(entry.login, entry.password));
-    }
-    this.#headers = headers;
-    this.#defaultHeader =
-      fallback !== null && fallback.password !== ""
-        ? basicAuthHeader(fallback.login, fallback.password)
-        : null;
+    this.#headers = new Map([...machines].map(([host, entry]) => [host, headerFor(entry)]));
+    this.#defaultHeader = fallback === null ? null : headerFor(fallback);
   }
 
   override *authFlow(request: Request): Generator<Request, void, Response> {
     const host = request.url.host;
+    // A machine entry without password wins over `default` and means "no credentials", as in Python's netrc.
     const header = this.#headers.has(host) ? this.#headers.get(host) : this.#defaultHeader;
     if (header !== undefined && header !== null) request.headers.set("Authorization", header);
     yield request;
   }
+}
+
+function headerFor(entry: NetrcEntry): string | null {
+  return entry.password === "" ? null : basicAuthHeader(entry.login, entry.password);
 }
 
 /** `$NETRC` when set, else `.netrc` in the home directory. */
