@@ -1,14 +1,19 @@
 import { createServer as createHttpServer, type RequestListener } from "node:http";
-import { createSecureServer, type Http2ServerRequest, type Http2ServerResponse } from "node:http2";
+import {
+  createServer as createH2cServer,
+  createSecureServer,
+  type Http2ServerRequest,
+  type Http2ServerResponse,
+} from "node:http2";
 import { createServer as createHttpsServer } from "node:https";
-import { createServer as createNetServer, type Socket } from "node:net";
+import { createServer as createNetServer, type Server as NetServer, type Socket } from "node:net";
 import type { SecureContextOptions } from "node:tls";
 import { certs } from "./certs.js";
 import { type ListenOptions, listen, type TestServer } from "./listen.js";
 
 /** Options of the HTTP/1.1 and HTTPS test servers. */
 export interface HttpServerOptions extends ListenOptions {
-  /** Serve HTTPS with the test server certificate; an object adds or overrides TLS options. */
+  /** Serve HTTPS with the test server certificate (HTTP/2 servers: the default); an object adds TLS options. */
   tls?: boolean | SecureContextOptions;
   /** Ask for a client certificate signed by the test CA and refuse connections without one (mutual TLS). */
   requireClientCert?: boolean;
@@ -53,16 +58,22 @@ export interface Http2ServerOptions extends HttpServerOptions {
   allowHTTP1?: boolean;
 }
 
-/** Starts a Node HTTP/2 server over TLS (ALPN `h2`, optionally `http/1.1`) on a loopback port. */
+/**
+ * Starts a Node HTTP/2 server over TLS (ALPN `h2`, optionally `http/1.1`) on a loopback port; with `tls: false`, a
+ * cleartext HTTP/2 server that expects prior knowledge (h2c).
+ */
 export async function startHttp2Server(
   handler: Http2Handler,
   options: Http2ServerOptions = {},
 ): Promise<TestServer> {
+  if (options.tls === false) {
+    return listen(createH2cServer(handler) as unknown as NetServer, "http", options);
+  }
   const server = createSecureServer(
     { ...tlsOptions(options), allowHTTP1: options.allowHTTP1 ?? false },
     handler,
   );
-  return listen(server as unknown as import("node:net").Server, "https", options);
+  return listen(server as unknown as NetServer, "https", options);
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import type { ConnectionOptions } from "node:tls";
+import { type ConnectionOptions, createSecureContext } from "node:tls";
 
 /**
  * The `verify` option: `true` verifies against Node's bundled Mozilla CA store (the certifi equivalent), or the CA
@@ -107,5 +107,14 @@ export function buildTlsOptions(
   env: Readonly<Record<string, string | undefined>> | null,
 ): ConnectionOptions {
   const options = verifyOptions(verify, env);
-  return cert === null ? options : { ...options, ...certOptions(cert) };
+  const combined = cert === null ? options : { ...options, ...certOptions(cert) };
+  if (combined.secureContext !== undefined) return combined;
+  // Parsing CA bundles and keys once, here, spares every new connection that work; a wrong key password or a
+  // malformed certificate is reported now instead of on the first request.
+  try {
+    return { ...combined, secureContext: createSecureContext(combined) };
+  } catch (error) {
+    const option = cert === null ? "verify" : "cert";
+    throw new TypeError(`${option}: invalid TLS material (${(error as Error).message})`, { cause: error });
+  }
 }

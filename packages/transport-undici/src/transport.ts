@@ -5,7 +5,7 @@ import {
   type TimeoutExtension,
   UnsupportedProtocol,
 } from "@ferry/core";
-import { Agent, type Dispatcher } from "undici";
+import { Agent, Client, type Dispatcher } from "undici";
 import { toDispatchBody } from "./bodies.js";
 import { Connector } from "./connector.js";
 import { DispatchHandler, type HandlerContext } from "./handler.js";
@@ -14,6 +14,9 @@ import type { ResolvedProxy } from "./proxy.js";
 
 /** Node's timers take at most this many milliseconds; it stands for "never" in undici's keep-alive options. */
 const NEVER = 2 ** 31 - 1;
+
+/** Concurrent streams per HTTP/2 connection: undici's default `maxConcurrentStreams`. */
+const HTTP2_STREAMS = 100;
 
 const NO_TIMEOUT: TimeoutExtension = { connect: null, read: null, write: null, pool: null };
 
@@ -35,7 +38,7 @@ const NO_TIMEOUT: TimeoutExtension = { connect: null, read: null, write: null, p
  */
 function buildAgent(options: ResolvedOptions, connector: Connector): Agent {
   const expiry = options.limits.keepaliveExpiry ?? NEVER;
-  return new Agent({
+  const agent = new Agent({
     connections: options.limits.maxConnections,
     keepAliveTimeout: Math.max(expiry, 1),
     keepAliveMaxTimeout: Math.max(expiry, 1),
@@ -44,6 +47,20 @@ function buildAgent(options: ResolvedOptions, connector: Connector): Agent {
     allowH2: options.http2,
     connect: connector.connect,
   });
+  if (options.http2) agent.on("connect", (origin, targets) => multiplexHttp2(origin, targets, connector));
+  return agent;
+}
+
+/**
+ * undici sends one request at a time on a connection unless its `pipelining` is raised, for HTTP/2 too. Raising it
+ * for the whole Agent would pipeline HTTP/1.1 (which httpx never does), so it is raised per connection, once ALPN
+ * chose HTTP/2.
+ */
+function multiplexHttp2(origin: URL, targets: readonly Dispatcher[], connector: Connector): void {
+  const client = targets[targets.length - 1];
+  if (client instanceof Client && connector.h2Origins.has(`${origin.protocol}//${origin.host}`)) {
+    client.pipelining = HTTP2_STREAMS;
+  }
 }
 
 function unsupportedScheme(request: Request): UnsupportedProtocol {
