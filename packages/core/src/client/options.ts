@@ -5,8 +5,7 @@
  * @module
  */
 import { Limits, Timeout, type TimeoutExtension, type TimeoutTypes } from "../config.js";
-import type { DefaultEncoding } from "../response.js";
-import { isKnownEncoding } from "../text-decoding.js";
+import { type DefaultEncoding, isKnownEncoding } from "../text-decoding.js";
 import { URL } from "../url.js";
 import type { ClientOptions, EventHooks, RequestHook, ResponseHook } from "./types.js";
 

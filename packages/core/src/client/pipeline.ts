@@ -12,7 +12,8 @@ import type { BaseTransport } from "../base-transport.js";
 import type { Cookies } from "../cookies.js";
 import { HTTPError, TooManyRedirects } from "../errors.js";
 import type { Request } from "../request.js";
-import type { DefaultEncoding, Response } from "../response.js";
+import type { Response } from "../response.js";
+import type { DefaultEncoding } from "../text-decoding.js";
 import type { URL } from "../url.js";
 import { callEffect, closeEffect, type Flow, readEffect, sendEffect } from "./effects.js";
 import { bindElapsed } from "./elapsed.js";
@@ -141,10 +142,11 @@ export function* sendHandlingRedirects(
  * client's jar (its `Set-Cookie` headers are stored), the default encoding and the elapsed-time clock.
  */
 export function* sendSingleRequest(context: PipelineContext, request: Request): Flow<Response> {
-  const transport = context.transportFor(request.url);
-  const start = performance.now();
+  let start = 0;
   let response: Response;
   try {
+    const transport = context.transportFor(request.url);
+    start = performance.now();
     response = yield* sendEffect(transport, request);
   } catch (error) {
     if (error instanceof HTTPError && !error.hasRequest) error.request = request;

@@ -12,7 +12,8 @@ import type { HeaderTypes } from "../headers.js";
 import type { RequestFiles } from "../multipart.js";
 import type { QueryParamTypes } from "../query-params.js";
 import type { Request } from "../request.js";
-import type { DefaultEncoding, Response } from "../response.js";
+import type { Response } from "../response.js";
+import type { DefaultEncoding } from "../text-decoding.js";
 import type { URL } from "../url.js";
 
 /**

@@ -231,7 +231,6 @@ describe("auth", () => {
 
   it("rejects a flow that yields nothing", async () => {
     class EmptyAuth extends Auth {
-      // biome-ignore lint/correctness/useYield: the flow under test yields nothing on purpose.
       override *authFlow(): Generator<Request, void, Response> {}
     }
     await expect(new Client({ transport: app() }).get(URL_, { auth: new EmptyAuth() })).rejects.toThrow(
