@@ -12,18 +12,39 @@ const alias = [
   { find: /^@ferry\/transport-fetch$/, replacement: src("transport-fetch") },
   { find: /^@ferry\/transport-mock$/, replacement: src("transport-mock") },
   { find: /^@ferry\/test-servers$/, replacement: src("test-servers") },
+  { find: /^@ferry\/transport-conformance\/vitest$/, replacement: src("transport-conformance", "vitest.ts") },
+  { find: /^@ferry\/transport-conformance$/, replacement: src("transport-conformance") },
+  { find: /^@ferry\/transport-retry$/, replacement: src("transport-retry") },
+  { find: /^@ferry\/transport-cache$/, replacement: src("transport-cache") },
   { find: /^ferry$/, replacement: src("ferry", "node.ts") },
 ];
 
-const packages = ["core", "transport-undici", "transport-fetch", "transport-mock", "ferry", "test-servers"];
+const packages = [
+  "core",
+  "transport-undici",
+  "transport-fetch",
+  "transport-mock",
+  "ferry",
+  "test-servers",
+  "transport-conformance",
+  "transport-retry",
+  "transport-cache",
+];
 
 export default defineConfig({
   resolve: { alias },
   test: {
-    projects: packages.map((name) => ({
-      extends: true,
-      test: { name, root: `packages/${name}`, include: ["test/**/*.test.ts"] },
-    })),
+    projects: [
+      ...packages.map((name) => ({
+        extends: true,
+        test: { name, root: `packages/${name}`, include: ["test/**/*.test.ts"] },
+      })),
+      // The runtime matrix: each test starts a real runtime (Node 22/24, Deno, Bun, workerd, Chromium).
+      {
+        extends: true,
+        test: { name: "runtimes", root: "runtimes", include: ["*.test.ts"], testTimeout: 120_000 },
+      },
+    ],
     testTimeout: 15_000,
   },
 });
