@@ -56,8 +56,12 @@ const EXCEPTION_DISALLOWED = ranges("640,7fa,302e-302f,3031-3035,303b");
 // Blocks RFC 5892 section 2.4 excludes, and the conjoining Hangul jamo (Hangul_Syllable_Type L, V, T).
 const IGNORABLE_BLOCKS = ranges("20d0-20ff,1d100-1d24f");
 const OLD_HANGUL_JAMO = ranges("1100-11ff,a960-a97c,d7b0-d7c6,d7cb-d7fb");
-// Case folding that lower-casing does not perform: Cherokee folds to upper case.
-const FOLDS_TO_UPPER = ranges("13f8-13fd,ab70-abbf");
+// Where case folding differs from lower-casing: lower-case Cherokee folds to upper case (which is therefore
+// stable), iota subscripts fold to a separate iota, and a few Cyrillic variants fold to their plain letters.
+const CHEROKEE_UPPER = ranges("13a0-13f5");
+const FOLDS_AWAY = ranges(
+  "345,13f8-13fd,1c80-1c88,1f80-1f87,1f90-1f97,1fa0-1fa7,1fb2-1fb4,1fb7,1fc2-1fc4,1fc7,1ff2-1ff4,1ff7,ab70-abbf",
+);
 
 // Tables of properties regexes cannot reach, built lazily: most hosts are ASCII and never need them.
 let tables:
@@ -104,9 +108,11 @@ function getTables(): NonNullable<typeof tables> {
 
 type IDNAClass = "PVALID" | "CONTEXTJ" | "CONTEXTO" | "DISALLOWED";
 
+/** Whether NFKC, case folding and NFKC again change the code point (RFC 5892 section 2.2). */
 function isUnstable(char: string, cp: number): boolean {
   const nfkc = char.normalize("NFKC");
-  return nfkc.toLowerCase().normalize("NFKC") !== char || inRanges(FOLDS_TO_UPPER, cp);
+  if (nfkc !== char || inRanges(FOLDS_AWAY, cp)) return true;
+  return !inRanges(CHEROKEE_UPPER, cp) && nfkc.toLowerCase().normalize("NFKC") !== char;
 }
 
 /** The IDNA 2008 class of a code point (RFC 5892 section 3). */

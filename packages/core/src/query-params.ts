@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { unquote } from "./url-parse.js";
+import { percentEncodeCodePoint, unquote } from "./percent-encoding.js";
 
 /** A value that can be sent as a query parameter or form field: booleans become "true"/"false", null "". */
 export type PrimitiveData = string | number | boolean | null;
@@ -34,9 +34,6 @@ const FORM_SAFE = new Uint8Array(128);
 for (const char of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~") {
   FORM_SAFE[char.charCodeAt(0)] = 1;
 }
-const HEX = "0123456789ABCDEF";
-const utf8 = new TextEncoder();
-
 /** Encodes one key or value as `application/x-www-form-urlencoded` does (Python's `quote_plus`). */
 export function formEncode(value: string): string {
   let index = 0;
@@ -47,11 +44,11 @@ export function formEncode(value: string): string {
   }
   if (index === value.length) return value;
   let out = value.slice(0, index);
-  for (const char of value.slice(index)) {
-    const code = char.charCodeAt(0);
-    if (code < 128 && FORM_SAFE[code] === 1) out += char;
-    else if (char === " ") out += "+";
-    else for (const byte of utf8.encode(char)) out += "%" + HEX[byte >> 4] + HEX[byte & 15];
+  while (index < value.length) {
+    const cp = value.codePointAt(index)!;
+    if (cp < 128 && FORM_SAFE[cp] === 1) out += value[index];
+    else out += cp === 0x20 ? "+" : percentEncodeCodePoint(cp);
+    index += cp > 0xffff ? 2 : 1;
   }
   return out;
 }

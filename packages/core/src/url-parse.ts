@@ -7,6 +7,7 @@
  */
 import { InvalidURL } from "./errors.js";
 import { idnaToASCII } from "./idna.js";
+import { FRAGMENT_SAFE, HOST_SAFE, PATH_SAFE, QUERY_SAFE, quote, USERINFO_SAFE } from "./percent-encoding.js";
 
 /** The longest URL (and URL component) accepted, in characters. */
 export const MAX_URL_LENGTH = 65536;
@@ -39,11 +40,6 @@ export interface ComponentOverrides {
 
 type ComponentName = keyof ComponentOverrides;
 
-// One regex per URL: every part is optional, so it always matches. The `s` flag lets `.` cross U+2028/U+2029.
-const URL_PATTERN = /^(?:([a-zA-Z][a-zA-Z0-9+.-]*)?:)?(?:\/\/([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?$/s;
-// userinfo runs to the last "@"; the host is a bracketed IPv6 literal or stops at ":".
-const AUTHORITY_PATTERN = /^(?:(.*)@)?(\[.*\]|[^:@]*):?(.*)$/s;
-
 const COMPONENT_PATTERNS: Readonly<Record<ComponentName, RegExp>> = {
   scheme: /^(?:[a-zA-Z][a-zA-Z0-9+.-]*)?$/,
   authority: /^[^/?#]*$/,
@@ -59,70 +55,22 @@ const COMPONENT_PATTERNS: Readonly<Record<ComponentName, RegExp>> = {
 const NON_PRINTABLE = /[\x00-\x1f\x7f]/;
 const IPV4_STYLE = /^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$/;
 const DIGITS = /^[0-9]+$/;
+const LOWER_ESCAPE = /%[0-9a-f][0-9a-f]|%[0-9A-F][a-f]|%[a-f][0-9A-F]/g;
 const ASCII = /^\p{ASCII}*$/u;
 
 const DEFAULT_PORTS: Readonly<Record<string, number>> = { ftp: 21, http: 80, https: 443, ws: 80, wss: 443 };
 
-/** Builds a lookup table of the ASCII characters left as they are: RFC 3986 unreserved ones plus `extra`. */
-function safeTable(predicate: (code: number) => boolean): Uint8Array {
-  const table = new Uint8Array(128);
-  for (let code = 0; code < 128; code++) {
-    const char = String.fromCharCode(code);
-    if (/[A-Za-z0-9\-._~]/.test(char) || predicate(code)) table[code] = 1;
-  }
-  return table;
-}
+// What Python's `str.isprintable()` rejects (the ASCII space aside): `repr` escapes these.
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u;
 
-const printableExcept =
-  (...excluded: string[]) =>
-  (code: number): boolean =>
-    code > 0x20 && code < 0x7f && !excluded.includes(String.fromCharCode(code));
-
-// The WHATWG percent-encode sets, as httpx uses them. "%" is safe everywhere, so escapes are never doubled.
-const QUERY_EXCLUDED = [" ", '"', "#", "<", ">"];
-const PATH_EXCLUDED = [...QUERY_EXCLUDED, "?", "`", "{", "}"];
-const USERINFO_EXCLUDED = [...PATH_EXCLUDED, "/", ";", "=", "@", "[", "\\", "]", "^", "|"];
-
-/** Characters kept as they are in a path. */
-export const PATH_SAFE = safeTable(printableExcept(...PATH_EXCLUDED));
-/** Characters kept as they are in a query. */
-export const QUERY_SAFE = safeTable(printableExcept(...QUERY_EXCLUDED));
-/** Characters kept as they are in a fragment. */
-export const FRAGMENT_SAFE = safeTable(printableExcept(" ", '"', "<", ">", "`"));
-/** Characters kept as they are in the joint "user:password" userinfo. */
-export const USERINFO_SAFE = safeTable(printableExcept(...USERINFO_EXCLUDED));
-/** Characters kept as they are in a username or a password on its own (":" separates them, so it is escaped). */
-export const USERNAME_SAFE = safeTable(printableExcept(...USERINFO_EXCLUDED, ":"));
-// RFC 3986 reg-name (unreserved and sub-delims) plus the characters WHATWG tolerates in hosts.
-const HOST_SAFE = safeTable((code) => "!$&'()*+,;=\"`{}%|\\".includes(String.fromCharCode(code)));
-
-const HEX = "0123456789ABCDEF";
-const utf8 = new TextEncoder();
-
-function percentEncode(char: string): string {
-  let out = "";
-  for (const byte of utf8.encode(char)) out += "%" + HEX[byte >> 4] + HEX[byte & 15];
-  return out;
-}
-
-/**
- * Percent-encodes every character of `value` outside `safe` (UTF-8 bytes, upper-case hex). Returns `value` itself
- * when nothing needs escaping, which is the common case.
- */
-export function quote(value: string, safe: Uint8Array): string {
-  let index = 0;
-  while (index < value.length) {
-    const code = value.charCodeAt(index);
-    if (code >= 128 || safe[code] !== 1) break;
-    index++;
-  }
-  if (index === value.length) return value;
-  let out = value.slice(0, index);
-  for (const char of value.slice(index)) {
-    const code = char.charCodeAt(0);
-    out += code < 128 && safe[code] === 1 ? char : percentEncode(char);
-  }
-  return out;
+function escapeUnprintable(char: string): string {
+  const cp = char.codePointAt(0)!;
+  if (char === "\n") return "\\n";
+  if (char === "\r") return "\\r";
+  if (char === "\t") return "\\t";
+  if (cp <= 0xff) return "\\x" + cp.toString(16).padStart(2, "0");
+  if (cp <= 0xffff) return "\\u" + cp.toString(16).padStart(4, "0");
+  return "\\U" + cp.toString(16).padStart(8, "0");
 }
 
 /** Formats a string as Python's `repr` would, so error messages read like httpx's. */
@@ -130,12 +78,8 @@ export function pyRepr(value: string): string {
   const quoteChar = value.includes("'") && !value.includes('"') ? '"' : "'";
   let out = "";
   for (const char of value) {
-    const code = char.charCodeAt(0);
     if (char === "\\" || char === quoteChar) out += "\\" + char;
-    else if (char === "\n") out += "\\n";
-    else if (char === "\r") out += "\\r";
-    else if (char === "\t") out += "\\t";
-    else if (code < 0x20 || code === 0x7f) out += "\\x" + code.toString(16).padStart(2, "0");
+    else if (char !== " " && UNPRINTABLE.test(char)) out += escapeUnprintable(char);
     else out += char;
   }
   return quoteChar + out + quoteChar;
@@ -174,32 +118,118 @@ function pick<T>(override: T | undefined, parsed: T): T {
   return override === undefined ? parsed : override;
 }
 
+/** The raw parts of a URL string; `authority`, `query` and `fragment` are null when their delimiter is absent. */
+interface RawParts {
+  scheme: string;
+  authority: string;
+  path: string;
+  query: string | null;
+  fragment: string | null;
+}
+
+function isSchemeChar(code: number): boolean {
+  // a-z, A-Z, 0-9, "+", "-", "."
+  const lower = code | 0x20;
+  return (
+    (lower >= 0x61 && lower <= 0x7a) ||
+    (code >= 0x30 && code <= 0x39) ||
+    code === 0x2b ||
+    code === 0x2d ||
+    code === 0x2e
+  );
+}
+
+/**
+ * Splits a URL into scheme, authority, path, query and fragment in one scan (RFC 3986 appendix B, with httpx's
+ * reading of a leading ":" as an empty scheme), rejecting control characters on the way.
+ */
+function splitURL(url: string): RawParts {
+  const length = url.length;
+  let question = -1;
+  let hash = -1;
+  for (let index = 0; index < length; index++) {
+    const code = url.charCodeAt(index);
+    if (code < 0x20 || code === 0x7f) throw new InvalidURL(nonPrintableMessage(url, "")!);
+    if (code === 0x23 && hash === -1) hash = index;
+    else if (code === 0x3f && question === -1 && hash === -1) question = index;
+  }
+  const end = hash === -1 ? length : hash;
+  const pathEnd = question === -1 ? end : question;
+  let start = 0;
+  let scheme = "";
+  const first = url.charCodeAt(0);
+  if (first === 0x3a) {
+    start = 1;
+  } else if ((first | 0x20) >= 0x61 && (first | 0x20) <= 0x7a) {
+    let index = 1;
+    while (index < pathEnd && isSchemeChar(url.charCodeAt(index))) index++;
+    if (index < pathEnd && url.charCodeAt(index) === 0x3a) {
+      scheme = url.slice(0, index);
+      start = index + 1;
+    }
+  }
+  let authority = "";
+  if (url.startsWith("//", start) && start + 2 <= pathEnd) {
+    const slash = url.indexOf("/", start + 2);
+    const authorityEnd = slash === -1 || slash > pathEnd ? pathEnd : slash;
+    authority = url.slice(start + 2, authorityEnd);
+    start = authorityEnd;
+  }
+  return {
+    scheme,
+    authority,
+    path: url.slice(start, pathEnd),
+    query: question === -1 ? null : url.slice(question + 1, end),
+    fragment: hash === -1 ? null : url.slice(hash + 1),
+  };
+}
+
+/** Splits an authority into userinfo (up to the last "@"), host (a bracketed literal, or up to ":") and port. */
+function splitAuthority(authority: string): [userinfo: string, host: string, port: string | null] {
+  const at = authority.lastIndexOf("@");
+  const userinfo = at === -1 ? "" : authority.slice(0, at);
+  const rest = at === -1 ? authority : authority.slice(at + 1);
+  let hostEnd = rest.startsWith("[") ? rest.lastIndexOf("]") + 1 : 0;
+  if (hostEnd === 0) {
+    const colon = rest.indexOf(":");
+    hostEnd = colon === -1 ? rest.length : colon;
+  }
+  const remainder = rest.slice(hostEnd);
+  const port = remainder.startsWith(":") ? remainder.slice(1) : remainder;
+  return [userinfo, rest.slice(0, hostEnd), port === "" ? null : port];
+}
+
 /**
  * Parses `url` (absolute or relative), replaces any components given in `overrides`, then validates and
  * normalises the result. Throws {@link InvalidURL} for anything httpx would reject.
  */
 export function parseURL(url: string, overrides?: ComponentOverrides): URLComponents {
   if (isTooLong(url)) throw new InvalidURL("URL too long");
-  const message = nonPrintableMessage(url, "");
-  if (message !== null) throw new InvalidURL(message);
-  if (overrides !== undefined) checkOverrides(overrides);
-
-  const match = URL_PATTERN.exec(url)!;
-  const scheme = pick(overrides?.scheme, match[1] ?? "");
-  const authority = pick(overrides?.authority, match[2] ?? "");
-  const authorityMatch = authority === "" ? null : AUTHORITY_PATTERN.exec(authority)!;
-  const userinfo = pick(overrides?.userinfo, authorityMatch?.[1] ?? "");
-  const host = pick(overrides?.host, authorityMatch?.[2] ?? "");
-  const port = pick(overrides?.port, authorityMatch?.[3] || null);
+  const parts = splitURL(url);
+  if (overrides === undefined) {
+    const [userinfo, host, port] = splitAuthority(parts.authority);
+    return normalize(parts.scheme, userinfo, host, port, parts.path, parts.query, parts.fragment);
+  }
+  checkOverrides(overrides);
+  const [userinfo, host, port] = splitAuthority(pick(overrides.authority, parts.authority));
   return normalize(
-    scheme,
-    userinfo,
-    host,
-    port,
-    pick(overrides?.path, match[3] ?? ""),
-    pick(overrides?.query, match[4] ?? null),
-    pick(overrides?.fragment, match[5] ?? null),
+    pick(overrides.scheme, parts.scheme),
+    pick(overrides.userinfo, userinfo),
+    pick(overrides.host, host),
+    pick(overrides.port, port),
+    pick(overrides.path, parts.path),
+    pick(overrides.query, parts.query),
+    pick(overrides.fragment, parts.fragment),
   );
+}
+
+/**
+ * Components with the query replaced: the cheap path for `copyWith({ params })`, which leaves the rest of an
+ * already-normalised URL untouched.
+ */
+export function withQuery(components: URLComponents, query: string | null): URLComponents {
+  if (query !== null) checkOverrides({ query });
+  return { ...components, query: query === null ? null : quote(query, QUERY_SAFE) };
 }
 
 function normalize(
@@ -229,9 +259,38 @@ function normalize(
   };
 }
 
+/** Whether a host is plain lower-case letters, digits, "-" and "." with a letter or "-": the common case. */
+function isPlainHostName(host: string): boolean {
+  let letters = false;
+  for (let index = 0; index < host.length; index++) {
+    const code = host.charCodeAt(index);
+    if ((code >= 0x61 && code <= 0x7a) || code === 0x2d) letters = true;
+    else if (!((code >= 0x30 && code <= 0x39) || code === 0x2e)) return false;
+  }
+  return letters;
+}
+
+// IDNA encoding is costly and a client talks to few hosts, so recent results are remembered.
+const idnaCache = new Map<string, string>();
+const IDNA_CACHE_SIZE = 256;
+
+function encodeIDNAHost(host: string): string {
+  let encoded = idnaCache.get(host);
+  if (encoded === undefined) {
+    try {
+      encoded = idnaToASCII(host.toLowerCase());
+    } catch {
+      throw new InvalidURL(`Invalid IDNA hostname: ${pyRepr(host)}`);
+    }
+    if (idnaCache.size >= IDNA_CACHE_SIZE) idnaCache.delete(idnaCache.keys().next().value!);
+    idnaCache.set(host, encoded);
+  }
+  return encoded;
+}
+
 /** Validates and normalises a host: IPv4 and IPv6 literals are checked, names lower-cased, IDNA names encoded. */
 export function encodeHost(host: string): string {
-  if (host === "") return "";
+  if (host === "" || isPlainHostName(host)) return host;
   if (IPV4_STYLE.test(host)) {
     if (!isIPv4(host)) throw new InvalidURL(`Invalid IPv4 address: ${pyRepr(host)}`);
     return host;
@@ -239,16 +298,19 @@ export function encodeHost(host: string): string {
   if (host.startsWith("[") && host.endsWith("]")) {
     const address = host.slice(1, -1);
     if (!isIPv6(address)) throw new InvalidURL(`Invalid IPv6 address: ${pyRepr(host)}`);
-    return address.toLowerCase();
+    const zone = address.indexOf("%");
+    return zone === -1 ? address.toLowerCase() : address.slice(0, zone).toLowerCase() + address.slice(zone);
   }
-  if (host.includes(" ")) throw new InvalidURL(`Invalid host: ${pyRepr(host)}`);
-  // Lower-cased after escaping, so escapes are lower-case too and parsing the result again gives it back.
-  if (ASCII.test(host)) return quote(host, HOST_SAFE).toLowerCase();
-  try {
-    return idnaToASCII(host.toLowerCase());
-  } catch {
-    throw new InvalidURL(`Invalid IDNA hostname: ${pyRepr(host)}`);
+  if (ASCII.test(host)) {
+    // A space cannot be part of a host name; escaping it would only defer the failure to name resolution.
+    if (host.includes(" ")) throw new InvalidURL(`Invalid host: ${pyRepr(host)}`);
+    const escaped = quote(host.toLowerCase(), HOST_SAFE);
+    // Escapes are upper-cased after lower-casing the name, so parsing the result again gives it back unchanged.
+    return escaped.includes("%")
+      ? escaped.replace(LOWER_ESCAPE, (sequence) => sequence.toUpperCase())
+      : escaped;
   }
+  return encodeIDNAHost(host);
 }
 
 /** Whether `value` is a dotted-quad IPv4 address: four decimal octets up to 255, without leading zeros. */
@@ -343,23 +405,4 @@ export function formatURL(components: URLComponents): string {
   if (query !== null) out += "?" + query;
   if (fragment !== null) out += "#" + fragment;
   return out;
-}
-
-const ESCAPE_RUNS = /(?:%[0-9A-Fa-f]{2})+/g;
-const utf8Decoder = new TextDecoder();
-
-function decodeEscapeRun(run: string): string {
-  const bytes = new Uint8Array(run.length / 3);
-  for (let index = 0; index < bytes.length; index++) {
-    bytes[index] = Number.parseInt(run.slice(index * 3 + 1, index * 3 + 3), 16);
-  }
-  return utf8Decoder.decode(bytes);
-}
-
-/**
- * Decodes "%XX" escapes as UTF-8, replacing invalid sequences with U+FFFD and leaving a "%" that starts no
- * escape as it is.
- */
-export function unquote(value: string): string {
-  return value.includes("%") ? value.replace(ESCAPE_RUNS, decodeEscapeRun) : value;
 }

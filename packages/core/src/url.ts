@@ -4,6 +4,7 @@
  * @module
  */
 import { idnaToUnicode } from "./idna.js";
+import { quote, USERNAME_SAFE, unquote } from "./percent-encoding.js";
 import { type PrimitiveData, QueryParams, type QueryParamTypes } from "./query-params.js";
 import {
   type ComponentOverrides,
@@ -12,10 +13,8 @@ import {
   formatURL,
   parseURL,
   pyRepr,
-  quote,
   type URLComponents,
-  USERNAME_SAFE,
-  unquote,
+  withQuery,
 } from "./url-parse.js";
 
 /**
@@ -327,6 +326,8 @@ function describe(value: unknown): string {
 
 /** Re-parses `components` with `overrides` applied; the unchanged parts pass validation again unchanged. */
 function withOverrides(components: URLComponents, overrides: ComponentOverrides): URLComponents {
+  const keys = Object.keys(overrides);
+  if (keys.length === 1 && keys[0] === "query") return withQuery(components, overrides.query ?? null);
   return parseURL("", {
     scheme: components.scheme,
     authority: formatAuthority(components),

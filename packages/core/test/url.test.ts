@@ -358,6 +358,19 @@ describe("URL.copyWith", () => {
     expect([url.path, url.query, url.rawPath]).toEqual([path, query, expected]);
   });
 
+  it("keeps every other component when only the query changes", () => {
+    const url = new URL("https://u:p@example.org:8443/a%20b?x=1#frag").copyWith({ query: "y=2 3" });
+    expect(url.toString()).toBe("https://u:p@example.org:8443/a%20b?y=2%203#frag");
+    expect(url.copyWith({ query: null }).toString()).toBe("https://u:p@example.org:8443/a%20b#frag");
+  });
+
+  it.each([
+    ["a#b", "Invalid URL component 'query'"],
+    ["\t", "Invalid non-printable ASCII character in URL query component, '\\t' at position 0."],
+  ])("validates a replacement query %j", (query, message) => {
+    expect(invalid(() => new URL("https://example.org/").copyWith({ query }))).toBe(message);
+  });
+
   it("renormalises the port for a new scheme", () => {
     expect(new URL("http://example.com:443/").copyWith({ scheme: "https" }).port).toBeNull();
   });
