@@ -89,9 +89,18 @@ export function* sendHandlingAuth(
         throw error;
       }
     }
-  } finally {
-    // Lets the flow run its own `finally` blocks when it is left early (an error, a hook throwing).
-    if (next?.done !== true) yield* callEffect(() => flow.return(undefined), "The auth flow's return()");
+  } catch (error) {
+    if (next?.done !== true) yield* abandon(flow);
+    throw error;
+  }
+}
+
+/** Ends a flow left early by an error, so its own `finally` blocks run; the original error is what reaches the caller. */
+function* abandon(flow: AuthFlow): Flow<void> {
+  try {
+    yield* callEffect(() => flow.return(undefined), "The auth flow's return()");
+  } catch {
+    // Reporting this instead would hide the error that stopped the flow.
   }
 }
 
