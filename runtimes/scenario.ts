@@ -16,9 +16,10 @@ import {
   Response,
   runtime,
   TimeoutException,
+  TransportError,
   type TransportFactoryOptions,
 } from "@ferry/core";
-import { FetchTransport } from "@ferry/transport-fetch";
+import { detectRuntime, FetchTransport } from "@ferry/transport-fetch";
 import { MockTransport } from "@ferry/transport-mock";
 
 /** What a runtime reports back to the orchestrator. */
@@ -213,6 +214,28 @@ const checks: Record<string, Check> = {
     );
     equal((await client.get("echo")).json<Echo>().path, "/api/echo", "unmounted URL uses the network");
     await client.close();
+  },
+
+  async "proxy through the runtime's fetch, or refused by name"({ origin }) {
+    const fetchRuntime = detectRuntime();
+    let transport: FetchTransport;
+    try {
+      transport = new FetchTransport({ proxy: "http://127.0.0.1:9" });
+    } catch (error) {
+      assert(
+        fetchRuntime !== "bun" && fetchRuntime !== "deno",
+        `${fetchRuntime} has proxy support: ${error}`,
+      );
+      assert(error instanceof TypeError, `a TypeError, got ${error}`);
+      assert(error.message.includes("cannot honour 'proxy' in"), error.message);
+      return;
+    }
+    assert(fetchRuntime === "bun" || fetchRuntime === "deno", `${fetchRuntime} accepted a proxy`);
+    // Nothing listens on port 9: going through the proxy must fail where the direct request succeeds.
+    const client = new Client({ transport });
+    const error = await client.get(`${origin}/api/echo`).catch((e: unknown) => e);
+    await client.close();
+    assert(error instanceof TransportError, `the proxy was not used: ${error}`);
   },
 
   async "content decoded once"({ client, notes }) {
