@@ -5,7 +5,9 @@
  *
  * `runScenario` never throws: each check is recorded as passed or failed, so one report shows every failure.
  */
-import "ferry";
+
+import { detectRuntime, FetchTransport } from "@ferry/transport-fetch";
+import { MockTransport } from "@ferry/transport-mock";
 import {
   type BaseTransport,
   Client,
@@ -18,9 +20,7 @@ import {
   TimeoutException,
   TransportError,
   type TransportFactoryOptions,
-} from "@ferry/core";
-import { detectRuntime, FetchTransport } from "@ferry/transport-fetch";
-import { MockTransport } from "@ferry/transport-mock";
+} from "ferry";
 
 /** What a runtime reports back to the orchestrator. */
 export interface ScenarioReport {
