@@ -57,6 +57,7 @@ export {
   configureRuntime,
   registerDecoder,
   runtime,
+  setSyncTransportFactory,
   setTransportFactory,
 } from "./runtime.js";
 export {
@@ -113,5 +114,7 @@ export {
   type VerifyTypes,
 } from "./client/types.js";
 export type { SyncTransport } from "./client/drive.js";
+export { SyncClient, type SyncStreamCallback } from "./client/sync-client.js";
+export type { BlockingTransport, SyncTransportFactory } from "./client/sync-transport.js";
 export { URLPattern } from "./url-pattern.js";
 export { VERSION } from "./version.js";

@@ -8,6 +8,7 @@
  * @module
  */
 import type { BaseTransport } from "./base-transport.js";
+import type { SyncTransportFactory } from "./client/sync-transport.js";
 import type { Limits, Proxy } from "./config.js";
 
 /**
@@ -42,6 +43,8 @@ export interface Runtime {
   readonly decoders: Map<string, DecoderFactory>;
   /** Builds the default transport; set by `ferry` for the current runtime. */
   transportFactory: TransportFactory | undefined;
+  /** Builds a `SyncClient`'s blocking transports; set by `ferry` where the runtime can block (Node). */
+  syncTransportFactory: SyncTransportFactory | undefined;
   /** Reads the process environment, for `trustEnv` (proxies, `SSL_CERT_FILE`, `NETRC`). */
   env: (() => Readonly<Record<string, string | undefined>>) | undefined;
   /** Reads a text file synchronously, for `.netrc`. */
@@ -54,6 +57,7 @@ export interface Runtime {
 export const runtime: Runtime = {
   decoders: new Map(),
   transportFactory: undefined,
+  syncTransportFactory: undefined,
   env: undefined,
   readTextFile: undefined,
   homeDir: undefined,
@@ -67,6 +71,11 @@ export function registerDecoder(encoding: string, factory: DecoderFactory): void
 /** Sets the factory that builds a Client's default transport when none is given. */
 export function setTransportFactory(factory: TransportFactory | undefined): void {
   runtime.transportFactory = factory;
+}
+
+/** Sets the factory that builds a `SyncClient`'s blocking transports when none is given. */
+export function setSyncTransportFactory(factory: SyncTransportFactory | undefined): void {
+  runtime.syncTransportFactory = factory;
 }
 
 /** Sets the runtime's environment, file and home-directory services. */

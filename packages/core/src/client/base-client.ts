@@ -20,6 +20,7 @@ import { Headers, type HeaderTypes } from "../headers.js";
 import { QueryParams, type QueryParamTypes } from "../query-params.js";
 import { Request } from "../request.js";
 import type { Response } from "../response.js";
+import { runtime, type TransportFactory } from "../runtime.js";
 import type { DefaultEncoding } from "../text-decoding.js";
 import { URL } from "../url.js";
 import { VERSION } from "../version.js";
@@ -84,8 +85,19 @@ export abstract class BaseClient {
     this.#trustEnv = booleanOption("trustEnv", options.trustEnv, true);
     this.#defaultEncoding = defaultEncodingOption(options.defaultEncoding);
     const limits = limitsOption(options.limits, DEFAULT_LIMITS);
-    this.#router = new TransportRouter(transportSetup(options, this.#trustEnv, limits));
+    this.#router = new TransportRouter(
+      transportSetup(options, this.#trustEnv, limits),
+      this.transportFactory(),
+    );
     this.#context = this.#pipelineContext();
+  }
+
+  /**
+   * The factory of the client's default transport and proxy mounts, asked once, during construction (so an
+   * override must not read fields of the subclass). A `SyncClient` answers with its blocking one.
+   */
+  protected transportFactory(): TransportFactory | undefined {
+    return runtime.transportFactory;
   }
 
   #pipelineContext(): PipelineContext {

@@ -13,9 +13,16 @@ import type { BodilessRequestOptions, RequestMethodOptions, SendOptions, StreamC
 const BUILD_OPTIONS = ["params", "headers", "cookies", "timeout", "extensions"];
 const BODY_OPTIONS = ["content", "data", "files", "json"];
 const POLICY_OPTIONS = ["auth", "followRedirects"];
-const REQUEST_OPTIONS: ReadonlySet<string> = new Set([...BUILD_OPTIONS, ...BODY_OPTIONS, ...POLICY_OPTIONS]);
-const BODILESS_OPTIONS: ReadonlySet<string> = new Set([...BUILD_OPTIONS, ...POLICY_OPTIONS]);
-const SEND_OPTIONS: ReadonlySet<string> = new Set(["stream", "timeout", ...POLICY_OPTIONS]);
+/** The option names of `request()`, `post()`, `put()`, `patch()` and `stream()` (shared with `SyncClient`). */
+export const REQUEST_OPTIONS: ReadonlySet<string> = new Set([
+  ...BUILD_OPTIONS,
+  ...BODY_OPTIONS,
+  ...POLICY_OPTIONS,
+]);
+/** The option names of `get()`, `head()`, `options()` and `delete()`. */
+export const BODILESS_OPTIONS: ReadonlySet<string> = new Set([...BUILD_OPTIONS, ...POLICY_OPTIONS]);
+/** The option names of `send()`. */
+export const SEND_OPTIONS: ReadonlySet<string> = new Set(["stream", "timeout", ...POLICY_OPTIONS]);
 
 /**
  * An HTTP client: connection pooling through its transport, default headers, params, cookies and auth for every
@@ -147,7 +154,7 @@ export class Client extends BaseClient {
 }
 
 /** Rejects option names a method does not take (a typo would otherwise be ignored silently). */
-function checkKeys<T extends object>(options: T, known: ReadonlySet<string>, method: string): T {
+export function checkKeys<T extends object>(options: T, known: ReadonlySet<string>, method: string): T {
   for (const key in options) {
     if (!known.has(key)) {
       throw new TypeError(

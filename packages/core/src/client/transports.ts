@@ -10,7 +10,7 @@ import { getEnvironmentProxies } from "../env-proxies.js";
 import { LocalProtocolError, UnsupportedProtocol } from "../errors.js";
 import type { Request } from "../request.js";
 import type { Response } from "../response.js";
-import { runtime, type TransportFactoryOptions } from "../runtime.js";
+import { runtime, type TransportFactory, type TransportFactoryOptions } from "../runtime.js";
 import { URL } from "../url.js";
 import { URLPattern } from "../url-pattern.js";
 import { booleanOption, invalidOption } from "./options.js";
@@ -51,12 +51,13 @@ export class TransportRouter {
   readonly #default: BaseTransport;
   readonly #mounts: ReadonlyArray<readonly [URLPattern, BaseTransport | null]>;
 
-  constructor(setup: TransportSetup) {
+  /** `factory` builds the default transport and proxy mounts' transports (a `SyncClient` gives a blocking one). */
+  constructor(setup: TransportSetup, factory: TransportFactory | undefined = runtime.transportFactory) {
     const network: TransportFactoryOptions = { ...setup.network, proxy: null };
-    this.#default = setup.transport ?? buildTransport(network);
+    this.#default = setup.transport ?? buildTransport(network, factory);
     const mounts = new Map<string, BaseTransport | null>();
     for (const [pattern, proxy] of proxyMap(setup)) {
-      mounts.set(pattern, proxy === null ? null : buildTransport({ ...network, proxy }));
+      mounts.set(pattern, proxy === null ? null : buildTransport({ ...network, proxy }, factory));
     }
     for (const [pattern, transport] of Object.entries(setup.mounts ?? {})) {
       if (transport !== null && !isTransport(transport)) {
@@ -100,8 +101,11 @@ export function isTransport(value: unknown): value is BaseTransport {
   );
 }
 
-function buildTransport(options: TransportFactoryOptions): BaseTransport {
-  return runtime.transportFactory?.(options) ?? new MissingTransport();
+function buildTransport(
+  options: TransportFactoryOptions,
+  factory: TransportFactory | undefined,
+): BaseTransport {
+  return factory?.(options) ?? new MissingTransport();
 }
 
 /** Proxy mounts: `proxy` for every URL; else, with `trustEnv` and no `transport`, the environment's. */
