@@ -24,7 +24,9 @@ export async function runAsync<T>(flow: Flow<T>): Promise<T> {
   while (!step.done) {
     let result: unknown;
     try {
-      result = await performAsync(step.value);
+      result = performAsync(step.value);
+      // Most hooks return nothing: awaiting only promises saves a turn of the microtask queue per hook.
+      if (isThenable(result)) result = await result;
     } catch (error) {
       step = flow.throw(error);
       continue;
