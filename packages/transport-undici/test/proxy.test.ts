@@ -1,4 +1,4 @@
-import { ConnectError, Proxy, ProxyError } from "@ferry/core";
+import { ConnectError, Proxy as ProxyConfig, ProxyError } from "@ferry/core";
 import {
   certs,
   startHttpProxy,
@@ -28,7 +28,7 @@ describe("HTTP proxies", () => {
     await using target = await origin();
     await using proxy = await startHttpProxy({ auth: ["user", "secret"] });
     await using transport = new UndiciTransport({
-      proxy: new Proxy(proxy.url, { auth: ["user", "secret"] }),
+      proxy: new ProxyConfig(proxy.url, { auth: ["user", "secret"] }),
     });
     const response = await fetchText(transport, `${target.url}/page?q=1`);
     expect(text(response)).toMatch(/^\/page\?q=1 via=1\.1 .* auth=-$/);
@@ -117,7 +117,7 @@ describe("SOCKS proxies", () => {
   it("authenticates to a SOCKS5 proxy and tunnels TLS through it", async () => {
     await using target = await origin(true);
     await using socks = await startSocks5Server({ auth: ["sock", "pw"] });
-    const proxy = new Proxy(socks.url, { auth: ["sock", "pw"] });
+    const proxy = new ProxyConfig(socks.url, { auth: ["sock", "pw"] });
     await using transport = new UndiciTransport({ proxy, verify: certs.caPath });
     expect(text(await fetchText(transport, `${target.url}/tls`))).toBe("/tls via=- auth=-");
   });
@@ -125,7 +125,9 @@ describe("SOCKS proxies", () => {
   it("raises ProxyError when SOCKS5 authentication fails", async () => {
     await using target = await origin();
     await using socks = await startSocks5Server({ auth: ["sock", "pw"] });
-    await using transport = new UndiciTransport({ proxy: new Proxy(socks.url, { auth: ["sock", "bad"] }) });
+    await using transport = new UndiciTransport({
+      proxy: new ProxyConfig(socks.url, { auth: ["sock", "bad"] }),
+    });
     await expect(send(transport, "GET", target.url)).rejects.toThrow(ProxyError);
   });
 
