@@ -389,3 +389,44 @@ describe("client state", () => {
     );
   });
 });
+
+describe("per-request defaults", () => {
+  const transport = () =>
+    new MockTransport((request) =>
+      request.url.path === "/redirect"
+        ? new Response(302, { headers: { location: "/" } })
+        : new Response(200, { json: request.headers.get("authorization") ?? null }),
+    );
+
+  it.each([
+    ["left out", {}, "Basic dXNlcjpwYXNz", 200],
+    [
+      "USE_CLIENT_DEFAULT",
+      { auth: USE_CLIENT_DEFAULT, followRedirects: USE_CLIENT_DEFAULT },
+      "Basic dXNlcjpwYXNz",
+      200,
+    ],
+    ["null auth and false followRedirects", { auth: null, followRedirects: false }, null, 302],
+  ] as const)("use the client's auth and followRedirects when %s", async (_, options, auth, status) => {
+    const client = new Client({ transport: transport(), auth: ["user", "pass"], followRedirects: true });
+    const response = await client.get("https://example.org/redirect", options);
+    expect(response.statusCode).toBe(status);
+    if (status === 200) expect(response.json()).toBe(auth);
+    else expect(response.request.headers.get("authorization") ?? null).toBe(auth);
+  });
+
+  it("treats null params, headers, cookies and extensions as not given", async () => {
+    const client = echoClient({ params: { a: "1" }, headers: { "X-A": "1" }, cookies: { c: "1" } });
+    const response = await client.get("http://example.org/", {
+      params: null,
+      headers: null,
+      cookies: null,
+      extensions: null,
+    });
+    const echoed = response.json<Echo>();
+    const headers = Object.fromEntries(echoed.headers);
+    expect(echoed.url).toBe("http://example.org/?a=1");
+    expect([headers["X-A"], headers["Cookie"]]).toEqual(["1", "c=1"]);
+    expect(echoed.extensions["timeout"]).toEqual({ connect: 5000, read: 5000, write: 5000, pool: 5000 });
+  });
+});
