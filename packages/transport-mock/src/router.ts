@@ -11,6 +11,7 @@ import {
   Response,
   runtime,
   type SyncTransport,
+  type TransportFactoryOptions,
   type URL,
 } from "@ferry/core";
 import { Call, CallHistory } from "./call-history.js";
@@ -203,7 +204,7 @@ export class MockRouter extends BaseTransport implements SyncTransport {
       const response =
         route.passThroughTo === null
           ? syncResult(route.replyFor(match.callIndex).produce(request, match), route)
-          : sendSync(this.#passThroughTransport(route), request);
+          : sendSync(this.#syncPassThroughTransport(route), request);
       return settle(call, response);
     } catch (error) {
       call.reject(error);
@@ -242,25 +243,23 @@ export class MockRouter extends BaseTransport implements SyncTransport {
     const target = route.passThroughTo;
     if (target !== null && target !== "router") return target;
     if (this.#passThrough === undefined && runtime.transportFactory !== undefined) {
-      this.#passThrough = runtime.transportFactory({
-        verify: true,
-        cert: null,
-        http1: true,
-        http2: false,
-        limits: DEFAULT_LIMITS,
-        proxy: null,
-        trustEnv: true,
-      });
+      this.#passThrough = runtime.transportFactory(DEFAULT_NETWORK);
       this.#ownsPassThrough = true;
     }
-    if (this.#passThrough === undefined) {
-      throw new Error(
-        `The route ${route.describe()} passes requests through, but the router has no transport to send them ` +
-          "with: give one (new MockRouter({ passThrough: transport }) or route.passThrough(transport)), or " +
-          'import the Client from "ferry", which provides the default transport.',
-      );
+    return this.#passThrough ?? noPassThrough(route);
+  }
+
+  #syncPassThroughTransport(route: Route): BaseTransport {
+    const target = route.passThroughTo;
+    if ((target !== null && target !== "router") || this.#passThrough !== undefined) {
+      return this.#passThroughTransport(route);
     }
-    return this.#passThrough;
+    const factory = runtime.syncTransportFactory?.();
+    if (factory !== undefined) {
+      this.#passThrough = factory(DEFAULT_NETWORK);
+      this.#ownsPassThrough = true;
+    }
+    return this.#passThrough ?? noPassThrough(route);
   }
 
   /**
@@ -295,6 +294,32 @@ export class MockRouter extends BaseTransport implements SyncTransport {
   override async close(): Promise<void> {
     if (this.#ownsPassThrough && this.#passThrough !== undefined) await this.#passThrough.close();
   }
+
+  /** Closes the pass-through transport the router built for itself, without waiting (for a `SyncClient`). */
+  closeSync(): void {
+    if (!this.#ownsPassThrough || this.#passThrough === undefined) return;
+    const transport = this.#passThrough as BaseTransport & { closeSync?: () => void };
+    if (transport.closeSync !== undefined) transport.closeSync();
+    else void transport.close();
+  }
+}
+
+const DEFAULT_NETWORK: TransportFactoryOptions = {
+  verify: true,
+  cert: null,
+  http1: true,
+  http2: false,
+  limits: DEFAULT_LIMITS,
+  proxy: null,
+  trustEnv: true,
+};
+
+function noPassThrough(route: Route): never {
+  throw new Error(
+    `The route ${route.describe()} passes requests through, but the router has no transport to send them ` +
+      "with: give one (new MockRouter({ passThrough: transport }) or route.passThrough(transport)), or " +
+      'import the Client from "ferry", which provides the default transport.',
+  );
 }
 
 function settle(call: Call<Route>, response: Response): Response {

@@ -42,11 +42,13 @@ const LITERAL: StringReading = Object.freeze({});
 export const NO_CAPTURES: Captures = Object.freeze({});
 
 class Equals extends ValueMatcher {
+  readonly #text: string;
   readonly #expected: string;
   readonly #caseless: boolean;
 
   constructor(expected: string, caseless: boolean) {
     super();
+    this.#text = expected;
     this.#caseless = caseless;
     this.#expected = caseless ? expected.toLowerCase() : expected;
   }
@@ -57,7 +59,7 @@ class Equals extends ValueMatcher {
   }
 
   describe(): string {
-    return JSON.stringify(this.#expected);
+    return JSON.stringify(this.#text);
   }
 }
 
