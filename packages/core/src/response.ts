@@ -402,6 +402,8 @@ export class Response {
   #createDecoder(): ContentDecoder | null {
     // The common case, no Content-Encoding at all, skips the header split and the decoder lookup.
     if (!this.headers.has("content-encoding")) return null;
+    // A transport whose runtime already decoded the body (fetch does) says so, and Ferry must not decode twice.
+    if (this.extensions["decoded_content"] === true) return null;
     return createContentDecoder(this.headers.getList("content-encoding", true));
   }
 

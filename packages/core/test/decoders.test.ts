@@ -387,3 +387,22 @@ describe("chunkers and line splitting, for any way the input is cut", () => {
     );
   });
 });
+
+describe("bodies a transport already decoded", () => {
+  it("are not decoded again when extensions.decoded_content is true", async () => {
+    const response = new Response(200, {
+      stream: [body],
+      headers: { "Content-Encoding": "gzip" },
+      extensions: { decoded_content: true },
+    });
+    expect(await response.read()).toEqual(body);
+  });
+
+  it("are decoded when the flag is absent", async () => {
+    const response = new Response(200, {
+      stream: [zlib.gzipSync(body)],
+      headers: { "Content-Encoding": "gzip" },
+    });
+    expect(await response.read()).toEqual(body);
+  });
+});
