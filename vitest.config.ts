@@ -10,6 +10,7 @@ const alias = [
   { find: /^@ferry\/core$/, replacement: src("core") },
   { find: /^@ferry\/transport-undici$/, replacement: src("transport-undici") },
   { find: /^@ferry\/transport-fetch$/, replacement: src("transport-fetch") },
+  { find: /^@ferry\/transport-mock\/vitest$/, replacement: src("transport-mock", "vitest.ts") },
   { find: /^@ferry\/transport-mock$/, replacement: src("transport-mock") },
   { find: /^@ferry\/test-servers$/, replacement: src("test-servers") },
   { find: /^@ferry\/transport-conformance\/vitest$/, replacement: src("transport-conformance", "vitest.ts") },
