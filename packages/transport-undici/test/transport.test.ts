@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { UnsupportedProtocol } from "@ferry/core";
-import { readRequestHead, startHttpServer, startRawServer } from "@ferry/test-servers";
+import { ConnectError, UnsupportedProtocol } from "@ferry/core";
+import { certs, readRequestHead, startHttpServer, startRawServer } from "@ferry/test-servers";
 import { describe, expect, it } from "vitest";
 import { UndiciTransport } from "../src/index.js";
 import { fetchText, readBody, send, text } from "./helpers.js";
@@ -229,6 +230,35 @@ describe("UndiciTransport connection options", () => {
     const url = server.url.replace("http:", "https:");
     await expect(send(transport, "GET", url)).rejects.toThrow(/ECONNRESET|socket disconnected/);
     expect(attempts).toBe(2);
+  });
+});
+
+describe("UndiciTransport connect retries", () => {
+  it("succeeds when a retry connects, after the first attempt was reset during the TLS handshake", async () => {
+    const https = createHttpsServer({ cert: certs.serverCert, key: certs.serverKey }, (_req, res) =>
+      res.end("retried"),
+    );
+    let attempts = 0;
+    await using server = await startRawServer((socket) => {
+      attempts += 1;
+      if (attempts === 1) socket.resetAndDestroy();
+      else https.emit("connection", socket);
+    });
+    await using transport = new UndiciTransport({ retries: 2, verify: certs.caPath });
+    const response = await fetchText(transport, server.url.replace("http:", "https:"));
+    expect(text(response)).toBe("retried");
+    expect(attempts).toBe(2);
+  });
+
+  it("does not retry by default", async () => {
+    let attempts = 0;
+    await using server = await startRawServer((socket) => {
+      attempts += 1;
+      socket.resetAndDestroy();
+    });
+    await using transport = new UndiciTransport();
+    await expect(send(transport, "GET", server.url.replace("http:", "https:"))).rejects.toThrow(ConnectError);
+    expect(attempts).toBe(1);
   });
 });
 
