@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 import { Headers, type HeaderTypes } from "./headers.js";
 import { URL } from "./url.js";
 
@@ -33,7 +33,7 @@ export interface TimeoutOptions {
 
 const PHASES = ["connect", "read", "write", "pool"] as const;
 
-const durationSchema = z.number().nonnegative().nullable();
+const durationSchema = z.nullable(z.number().check(z.nonnegative()));
 const timeoutObjectSchema = z.strictObject({
   connect: durationSchema,
   read: durationSchema,
@@ -41,10 +41,10 @@ const timeoutObjectSchema = z.strictObject({
   pool: durationSchema,
 });
 const timeoutOptionsSchema = z.strictObject({
-  connect: durationSchema.optional(),
-  read: durationSchema.optional(),
-  write: durationSchema.optional(),
-  pool: durationSchema.optional(),
+  connect: z.optional(durationSchema),
+  read: z.optional(durationSchema),
+  write: z.optional(durationSchema),
+  pool: z.optional(durationSchema),
 });
 
 /** Renders a value for an error message: strings quoted, objects as JSON where possible. */
@@ -75,12 +75,12 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
  * a `RangeError` (a number out of range) that names the option and the value given.
  */
 function parseOption<T>(
-  schema: z.ZodType<T>,
+  schema: z.ZodMiniType<T>,
   input: unknown,
   owner: string,
   expected: string | Readonly<Record<string, string>>,
 ): T {
-  const result = schema.safeParse(input);
+  const result = z.safeParse(schema, input);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   if (issue?.code === "unrecognized_keys") {
@@ -198,9 +198,9 @@ export interface LimitsOptions {
 }
 
 const limitsSchema = z.strictObject({
-  maxConnections: z.number().int().positive().nullable().optional(),
-  maxKeepaliveConnections: z.number().int().nonnegative().nullable().optional(),
-  keepaliveExpiry: durationSchema.optional(),
+  maxConnections: z.optional(z.nullable(z.int().check(z.positive()))),
+  maxKeepaliveConnections: z.optional(z.nullable(z.int().check(z.nonnegative()))),
+  keepaliveExpiry: z.optional(durationSchema),
 });
 
 const LIMITS_EXPECTED = {
@@ -262,8 +262,8 @@ export interface ProxyOptions {
 const PROXY_SCHEMES: ReadonlySet<string> = new Set(["http", "https", "socks5", "socks5h", "socks4"]);
 
 const proxyOptionsSchema = z.strictObject({
-  auth: z.tuple([z.string(), z.string()]).nullable().optional(),
-  headers: z.unknown().optional(),
+  auth: z.optional(z.nullable(z.tuple([z.string(), z.string()]))),
+  headers: z.optional(z.unknown()),
 });
 
 function basicCredentials(username: string, password: string): string {
