@@ -110,6 +110,13 @@ describe("HTTP versions", () => {
     expect(response.headers.getList("set-cookie")).toEqual(["a=1", "b=2"]);
   });
 
+  it("speaks HTTP/2 to an IPv6 origin", async () => {
+    await using server = await startHttp2Server(h2Handler, { host: "::1" });
+    await using transport = new UndiciTransport({ verify: certs.caPath, http2: true });
+    expect(server.url).toMatch(/^https:\/\/\[::1\]:\d+$/);
+    expect((await fetchText(transport, server.url)).httpVersion).toBe("HTTP/2");
+  });
+
   it("multiplexes concurrent HTTP/2 requests over one connection", async () => {
     await using server = await startHttp2Server(h2Handler);
     await using transport = new UndiciTransport({ verify: certs.caPath, http2: true });
