@@ -48,6 +48,10 @@ function onPoolTimeout(handler: DispatchHandler): void {
 /**
  * Receives one request's events from undici (its callback-style handler API, the one undici runs natively). The
  * promise settles with the response when the headers arrive; the body then streams through {@link ResponseBody}.
+ *
+ * `agent.dispatch` with this handler rather than `agent.request`: on loopback, a small GET costs about 45 µs through
+ * `dispatch` with a bare handler against 60-70 µs through `request`, which wraps the body in a Node `Readable` and
+ * builds a header object that Ferry would only turn back into pairs.
  */
 export class DispatchHandler implements Dispatcher.DispatchHandler, BodySource, WriteWatcher {
   readonly promise: Promise<Response>;
