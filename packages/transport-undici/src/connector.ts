@@ -81,6 +81,8 @@ export class Connector {
   connectTimeout: number | null = null;
   /** Connection attempts under way, so a pool timeout can tell waiting for a slot from waiting for a connect. */
   connecting = 0;
+  /** The socket last handed to undici, for the `connect` event undici emits right after taking it. */
+  lastSocket: Socket | null = null;
   /** Origins (`https://host:port`) whose latest connection speaks HTTP/2. */
   readonly h2Origins = new Set<string>();
   readonly #config: ConnectorConfig;
@@ -109,7 +111,9 @@ export class Connector {
       this.connecting -= 1;
       if (timer !== undefined) clearTimeout(timer);
       if (error === null && socket !== null) {
+        this.lastSocket = socket;
         callback(null, socket);
+        this.lastSocket = null;
         return;
       }
       for (const item of pending) item.destroy();

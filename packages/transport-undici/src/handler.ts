@@ -16,6 +16,8 @@ export interface HandlerContext {
   readonly connecting: number;
   /** The HTTP version of the response to a request dispatched to `origin`. */
   httpVersion(origin: string): string;
+  /** Called when a request is over (its body received, or failed): its connection may now be idle. */
+  requestDone(): void;
 }
 
 type Abort = (reason?: Error) => void;
@@ -171,10 +173,12 @@ export class DispatchHandler implements Dispatcher.DispatchHandler, BodySource, 
 
   onComplete(): void {
     this.#body?.end();
+    this.#context.requestDone();
   }
 
   onError(error: Error): void {
     clearTimeout(this.#poolTimer);
+    this.#context.requestDone();
     if (this.#failed !== null) return;
     this.#failed = toFerryError(error, this.#request, this.#phase);
     if (this.#body === null) this.#reject(this.#failed);

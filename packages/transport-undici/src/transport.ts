@@ -9,6 +9,7 @@ import { Agent, Client, type Dispatcher } from "undici";
 import { toDispatchBody } from "./bodies.js";
 import { Connector } from "./connector.js";
 import { DispatchHandler, type HandlerContext } from "./handler.js";
+import { KeepaliveCap } from "./keepalive.js";
 import { type ResolvedOptions, resolveOptions, type UndiciTransportOptions } from "./options.js";
 import type { ResolvedProxy } from "./proxy.js";
 
@@ -30,13 +31,13 @@ const NO_TIMEOUT: TimeoutExtension = { connect: null, read: null, write: null, p
  *   A server's shorter `Keep-Alive: timeout` hint still wins, so a connection is never reused after the server
  *   dropped it; `null` keeps idle connections until the server closes them.
  * - `maxKeepaliveConnections: 0` → every request is sent with `Connection: close` (undici's `reset`), so no
- *   connection is kept. undici has no cap on idle connections between 0 and `maxConnections`: every idle connection
- *   lives until `keepaliveExpiry`.
+ *   connection is kept. undici has no cap on idle connections otherwise: {@link KeepaliveCap} closes the idle
+ *   connections beyond it after responses complete.
  *
  * Timeouts are per request (undici's `headersTimeout`/`bodyTimeout` per dispatch, the connect timeout in the
  * connector), so the Agent's own are disabled.
  */
-function buildAgent(options: ResolvedOptions, connector: Connector): Agent {
+function buildAgent(options: ResolvedOptions, connector: Connector, keepalive: KeepaliveCap | null): Agent {
   const expiry = options.limits.keepaliveExpiry ?? NEVER;
   const agent = new Agent({
     connections: options.limits.maxConnections,
@@ -48,6 +49,11 @@ function buildAgent(options: ResolvedOptions, connector: Connector): Agent {
     connect: connector.connect,
   });
   if (options.http2) agent.on("connect", (origin, targets) => multiplexHttp2(origin, targets, connector));
+  if (keepalive !== null) {
+    agent.on("connect", (_origin, targets) => {
+      if (connector.lastSocket !== null) keepalive.track(targets, connector.lastSocket);
+    });
+  }
   return agent;
 }
 
@@ -100,6 +106,7 @@ export class UndiciTransport extends BaseTransport implements HandlerContext {
   readonly #proxy: ResolvedProxy | null;
   readonly #http2: boolean;
   readonly #reset: boolean;
+  readonly #keepalive: KeepaliveCap | null;
   #closed = false;
 
   /**
@@ -110,11 +117,23 @@ export class UndiciTransport extends BaseTransport implements HandlerContext {
   constructor(options: UndiciTransportOptions = {}) {
     super();
     const resolved = resolveOptions(options);
+    const { maxConnections, maxKeepaliveConnections } = resolved.limits;
     this.#connector = new Connector(resolved.connector);
-    this.#agent = buildAgent(resolved, this.#connector);
+    this.#reset = maxKeepaliveConnections === 0;
+    // The cap only matters when more connections than it may be open at once.
+    const capped =
+      maxKeepaliveConnections !== null &&
+      maxKeepaliveConnections > 0 &&
+      (maxConnections === null || maxKeepaliveConnections < maxConnections);
+    this.#keepalive = capped ? new KeepaliveCap(maxKeepaliveConnections) : null;
+    this.#agent = buildAgent(resolved, this.#connector, this.#keepalive);
     this.#proxy = resolved.proxy;
     this.#http2 = resolved.http2;
-    this.#reset = resolved.limits.maxKeepaliveConnections === 0;
+  }
+
+  /** @internal A request is over: its connection may be idle now. */
+  requestDone(): void {
+    this.#keepalive?.schedule();
   }
 
   /** @internal Connection attempts under way. */

@@ -65,6 +65,32 @@ describe("connection pool limits", () => {
     await expect.poll(() => server.openConnections).toBe(0);
   });
 
+  it("keeps at most maxKeepaliveConnections idle connections", async () => {
+    await using server = await startHttpServer((_req, res) => setTimeout(() => res.end("burst"), 30), {
+      keepAliveTimeout: 60_000,
+    });
+    await using transport = new UndiciTransport({
+      limits: { maxConnections: 4, maxKeepaliveConnections: 1 },
+    });
+    await Promise.all(Array.from({ length: 4 }, () => fetchText(transport, server.url)));
+    expect(server.connections).toBe(4);
+    await expect.poll(() => server.openConnections).toBe(1);
+    await fetchText(transport, server.url);
+    expect(server.connections).toBe(4);
+  });
+
+  it("keeps every idle connection while there are no more than maxKeepaliveConnections", async () => {
+    await using server = await startHttpServer((_req, res) => setTimeout(() => res.end("burst"), 30), {
+      keepAliveTimeout: 60_000,
+    });
+    await using transport = new UndiciTransport({
+      limits: { maxConnections: 10, maxKeepaliveConnections: 3 },
+    });
+    await Promise.all(Array.from({ length: 3 }, () => fetchText(transport, server.url)));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(server.openConnections).toBe(3);
+  });
+
   it("closes an idle connection after keepaliveExpiry", async () => {
     await using server = await startHttpServer((_req, res) => res.end("idle"), { keepAliveTimeout: 60_000 });
     await using transport = new UndiciTransport({ limits: { keepaliveExpiry: 100 } });
