@@ -4,6 +4,15 @@
  * @packageDocumentation
  */
 
+export {
+  AppTransport,
+  type AppTransportOptions,
+  type AppTypes,
+  type FetchApp,
+  type FetchHandler,
+  type NodeApp,
+  type NodeRequestListener,
+} from "./app-transport.js";
 export { Call, CallHistory, type CallRoute } from "./call-history.js";
 export { PartialJson } from "./json-match.js";
 export { MockAssertionError, type NearMiss, UnmatchedRequestError } from "./mock-errors.js";

@@ -1,0 +1,235 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { Readable } from "node:stream";
+import { Client, ReadTimeout, RemoteProtocolError } from "@ferry/core";
+import { AppTransport } from "@ferry/transport-mock";
+import express, {
+  type Request as ExpressRequest,
+  type Response as ExpressResponse,
+  type NextFunction,
+} from "express";
+import { describe, expect, it } from "vitest";
+
+function expressApp(): express.Express {
+  const app = express();
+  app.use(express.json());
+  app.get("/users/:id", (req, res) => {
+    res.json({ id: req.params.id, protocol: req.protocol, ip: req.ip, host: req.hostname, q: req.query });
+  });
+  app.post("/users", (req, res) => {
+    res.status(201).set("location", "/users/7").json({ created: req.body });
+  });
+  app.post("/upload", (req, res) => {
+    let size = 0;
+    req.on("data", (chunk: Buffer) => (size += chunk.length));
+    req.on("end", () => res.send(`${size} bytes`));
+  });
+  app.get("/cookies", (req, res) => {
+    res
+      .cookie("a", "1")
+      .cookie("b", "2")
+      .send(req.headers.cookie ?? "none");
+  });
+  app.get("/stream", (_req, res) => {
+    Readable.from(["alpha\n", "beta\n", "gamma\n"]).pipe(res);
+  });
+  app.get("/sized", (_req, res) => {
+    res.set("content-length", "5").end("hello");
+  });
+  app.get("/fail", () => {
+    throw new Error("express route failed");
+  });
+  app.get("/redirect", (_req, res) => res.redirect("/users/1"));
+  return app;
+}
+
+const client = (app: express.Express, options: ConstructorParameters<typeof AppTransport>[1] = {}) =>
+  new Client({ transport: new AppTransport({ listener: app }, options), baseUrl: "https://app.test" });
+
+describe("AppTransport with a Node request listener (Express)", () => {
+  it("routes into the app with the URL, query, protocol and client address", async () => {
+    await using http = client(expressApp());
+    const response = await http.get("/users/42", { params: { expand: "posts" } });
+    expect(response.statusCode).toBe(200);
+    expect(response.reasonPhrase).toBe("OK");
+    expect(response.json()).toEqual({
+      id: "42",
+      protocol: "https",
+      ip: "127.0.0.1",
+      host: "app.test",
+      q: { expand: "posts" },
+    });
+  });
+
+  it("sends JSON bodies to express.json() and reads status and headers back", async () => {
+    await using http = client(expressApp());
+    const response = await http.post("/users", { json: { name: "Ada" } });
+    expect(response.statusCode).toBe(201);
+    expect(response.headers.get("location")).toBe("/users/7");
+    expect(response.json()).toEqual({ created: { name: "Ada" } });
+  });
+
+  it("streams a request body into the app", async () => {
+    await using http = client(expressApp());
+    async function* chunks() {
+      for (let index = 0; index < 8; index++) yield new Uint8Array(16 * 1024);
+    }
+    expect((await http.post("/upload", { content: chunks() })).text).toBe(`${8 * 16 * 1024} bytes`);
+  });
+
+  it("streams the app's response body, chunked or sized", async () => {
+    await using http = client(expressApp());
+    const lines: string[] = [];
+    await http.stream("GET", "/stream", async (response) => {
+      expect(response.headers.get("transfer-encoding")).toBe("chunked");
+      for await (const line of response.iterLines()) lines.push(line);
+    });
+    expect(lines).toEqual(["alpha", "beta", "gamma"]);
+    expect((await http.get("/sized")).text).toBe("hello");
+  });
+
+  it("keeps every Set-Cookie and follows the app's redirects", async () => {
+    await using http = new Client({
+      transport: new AppTransport({ listener: expressApp() }),
+      baseUrl: "https://app.test",
+      followRedirects: true,
+    });
+    const first = await http.get("/cookies");
+    expect(first.headers.getList("set-cookie")).toEqual(["a=1; Path=/", "b=2; Path=/"]);
+    expect((await http.get("/cookies")).text).toBe("a=1; b=2");
+    expect((await http.get("/redirect")).url.path).toBe("/users/1");
+  });
+
+  it("answers HEAD without a body", async () => {
+    await using http = client(expressApp());
+    const response = await http.head("/sized");
+    expect(response.headers.get("content-length")).toBe("5");
+    expect(response.content).toEqual(new Uint8Array(0));
+  });
+
+  it("returns Express's own 500 for a route that throws", async () => {
+    await using http = client(expressApp());
+    expect((await http.get("/fail")).statusCode).toBe(500);
+  });
+
+  it("surfaces an error the app hands to res.destroy(), or a 500 with raiseAppExceptions: false", async () => {
+    const app = expressApp();
+    app.use((error: Error, _req: ExpressRequest, res: ExpressResponse, _next: NextFunction) =>
+      res.destroy(error),
+    );
+    await using raising = client(app);
+    await expect(raising.get("/fail")).rejects.toThrow("express route failed");
+    await using quiet = client(app, { raiseAppExceptions: false });
+    const response = await quiet.get("/fail");
+    expect(response.statusCode).toBe(500);
+    expect((response.extensions["app_error"] as Error).message).toBe("express route failed");
+  });
+
+  it("surfaces a plain listener's synchronous throw and async rejection", async () => {
+    const throwing = new Client({
+      transport: new AppTransport({
+        listener: () => {
+          throw new TypeError("sync failure");
+        },
+      }),
+    });
+    await expect(throwing.get("http://app.test/")).rejects.toThrow("sync failure");
+    const rejecting = new Client({
+      transport: new AppTransport({
+        listener: async () => {
+          throw new TypeError("async failure");
+        },
+      }),
+    });
+    await expect(rejecting.get("http://app.test/")).rejects.toThrow("async failure");
+  });
+
+  it("raises an error that breaks the body midway", async () => {
+    const listener = (_req: IncomingMessage, res: ServerResponse) => {
+      res.write("start");
+      setTimeout(() => res.destroy(new Error("midway")), 5);
+    };
+    await using http = new Client({ transport: new AppTransport({ listener }) });
+    await expect(http.get("http://app.test/")).rejects.toThrow("midway");
+  });
+
+  it("raises RemoteProtocolError when the app closes the connection without answering", async () => {
+    const listener = (req: IncomingMessage) => req.socket.destroy();
+    await using http = new Client({ transport: new AppTransport({ listener }) });
+    await expect(http.get("http://app.test/")).rejects.toThrow(RemoteProtocolError);
+  });
+
+  it("holds the app's writes while the client is not reading", async () => {
+    let writes = 0;
+    let blocked = false;
+    const listener = (_req: IncomingMessage, res: ServerResponse) => {
+      const chunk = Buffer.alloc(16 * 1024);
+      const writeMore = () => {
+        while (writes < 64) {
+          writes++;
+          if (!res.write(chunk)) {
+            blocked = true;
+            res.once("drain", writeMore);
+            return;
+          }
+        }
+        res.end();
+      };
+      writeMore();
+    };
+    await using http = new Client({ transport: new AppTransport({ listener }) });
+    await http.stream("GET", "http://app.test/", async (response) => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(blocked).toBe(true);
+      expect(writes).toBeLessThan(64);
+      let size = 0;
+      for await (const chunk of response.iterBytes()) size += chunk.byteLength;
+      expect(size).toBe(64 * 16 * 1024);
+    });
+  });
+
+  it("tells the app when the client stops reading early", async () => {
+    let closed = false;
+    const listener = (_req: IncomingMessage, res: ServerResponse) => {
+      res.on("close", () => (closed = true));
+      const timer = setInterval(() => res.write("tick\n"), 1);
+      res.on("close", () => clearInterval(timer));
+    };
+    await using http = new Client({ transport: new AppTransport({ listener }) });
+    await http.stream("GET", "http://app.test/", async (response) => {
+      for await (const _line of response.iterLines()) break;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(closed).toBe(true);
+  });
+
+  it("reads the request body only as fast as the app consumes it", async () => {
+    let produced = 0;
+    async function* chunks() {
+      for (; produced < 1000; produced++) yield new Uint8Array(1024);
+    }
+    const listener = (_req: IncomingMessage, res: ServerResponse) => res.end("ignored the body");
+    await using http = new Client({ transport: new AppTransport({ listener }) });
+    expect((await http.post("http://app.test/", { content: chunks() })).text).toBe("ignored the body");
+    expect(produced).toBeLessThan(100);
+  });
+
+  it("shows the app the client address it was given", async () => {
+    const listener = (req: IncomingMessage, res: ServerResponse) =>
+      res.end(`${req.socket.remoteAddress}:${req.socket.remotePort}`);
+    await using http = new Client({
+      transport: new AppTransport({ listener }, { client: ["10.1.2.3", 4567] }),
+    });
+    expect((await http.get("http://app.test/")).text).toBe("10.1.2.3:4567");
+  });
+
+  it("times out an app that never answers", async () => {
+    await using http = new Client({ transport: new AppTransport({ listener: () => {} }), timeout: 30 });
+    await expect(http.get("http://app.test/")).rejects.toThrow(ReadTimeout);
+  });
+
+  it("refuses an Express app passed as a Fetch handler, saying how to pass it", () => {
+    expect(() => new AppTransport(expressApp() as never)).toThrow(
+      /pass it as new AppTransport\(\{ listener: app \}\)/,
+    );
+  });
+});
