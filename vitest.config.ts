@@ -40,6 +40,7 @@ export default defineConfig({
         extends: true,
         test: { name, root: `packages/${name}`, include: ["test/**/*.test.ts"] },
       })),
+      { extends: true, test: { name: "examples", root: "examples", include: ["*.test.ts"] } },
       // The runtime matrix: each test starts a real runtime (Node 22/24, Deno, Bun, workerd, Chromium).
       {
         extends: true,
