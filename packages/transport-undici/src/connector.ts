@@ -12,6 +12,7 @@ import { type ConnectionOptions, type TLSSocket, connect as tlsConnect } from "n
 import { SocksClient } from "socks";
 import type { buildConnector } from "undici";
 import { errors } from "undici";
+import type { ConnectionLimits } from "./limits.js";
 import type { ResolvedProxy } from "./proxy.js";
 
 /** Socket options a transport can set on each connection, where Node allows. */
@@ -86,15 +87,18 @@ export class Connector {
   /** Origins (`https://host:port`) whose latest connection speaks HTTP/2. */
   readonly h2Origins = new Set<string>();
   readonly #config: ConnectorConfig;
+  readonly #limits: ConnectionLimits | null;
   readonly #sessions = new Map<string, Buffer>();
 
-  constructor(config: ConnectorConfig) {
+  constructor(config: ConnectorConfig, limits: ConnectionLimits | null) {
     this.#config = config;
+    this.#limits = limits;
   }
 
-  /** undici's connector entry point. */
+  /** undici's connector entry point: opens a connection once the limits allow one more. */
   readonly connect = (endpoint: Endpoint, callback: buildConnector.Callback): void => {
-    this.#attempt(endpoint, callback, 0);
+    if (this.#limits === null) this.#attempt(endpoint, callback, 0);
+    else this.#limits.reserve(() => this.#attempt(endpoint, callback, 0));
   };
 
   #attempt(endpoint: Endpoint, callback: buildConnector.Callback, retry: number): void {
@@ -111,6 +115,7 @@ export class Connector {
       this.connecting -= 1;
       if (timer !== undefined) clearTimeout(timer);
       if (error === null && socket !== null) {
+        this.#limits?.opened(socket);
         this.lastSocket = socket;
         callback(null, socket);
         this.lastSocket = null;
@@ -121,6 +126,7 @@ export class Connector {
       if (retry < this.#config.retries && !(failure instanceof ProxyHandshakeError)) {
         setTimeout(() => this.#attempt(endpoint, callback, retry + 1), retryDelay(retry));
       } else {
+        this.#limits?.release();
         callback(failure, null);
       }
     };

@@ -1,5 +1,6 @@
 /**
- * `maxKeepaliveConnections` for undici, which has no such option: idle connections beyond the cap are closed.
+ * The parts of httpx's `Limits` undici has no option for: a cap on connections across all origins, and a cap on
+ * idle connections kept alive.
  *
  * @module
  */
@@ -12,26 +13,64 @@ interface Tracked {
   readonly socket: Socket;
 }
 
-function sweep(cap: KeepaliveCap): void {
-  cap.sweep();
+function sweep(limits: ConnectionLimits): void {
+  limits.sweep();
 }
 
 /**
- * Keeps at most `max` idle connections, as httpx does: after responses complete, idle connections beyond the cap
- * are closed. A connection is idle when its undici client runs and queues nothing and its pool has no request
- * waiting. Closing only its socket leaves the client in its pool, to reconnect when needed; a pool hands requests to
- * its first free client, so the connections opened first are the ones kept.
+ * Counts a transport's connections (open or being opened) and enforces `maxConnections` across origins and
+ * `maxKeepaliveConnections`, as httpx's pool does:
+ *
+ * - A new connection takes a slot before it is opened. With every slot taken, an idle connection is closed to free
+ *   one; without an idle one, the connection waits for a slot (the request's pool timeout runs meanwhile).
+ * - After responses complete, idle connections beyond `maxKeepaliveConnections` are closed.
+ *
+ * A connection is idle when its undici client runs and queues nothing and its pool has no request waiting. Closing
+ * only its socket leaves the client in its pool, to reconnect when needed; a pool hands requests to its first free
+ * client, so the connections opened first are the ones kept.
  */
-export class KeepaliveCap {
-  readonly #max: number;
+export class ConnectionLimits {
+  readonly #maxOpen: number | null;
+  readonly #maxIdle: number | null;
+  #open = 0;
+  readonly #waiting: Array<() => void> = [];
   readonly #connections = new Map<Client, Tracked>();
+  /** Sockets closed to make room: their slot went to a new connection already. */
+  readonly #handedOver = new WeakSet<Socket>();
   #scheduled = false;
 
-  constructor(max: number) {
-    this.#max = max;
+  constructor(maxOpen: number | null, maxIdle: number | null) {
+    this.#maxOpen = maxOpen;
+    this.#maxIdle = maxIdle;
   }
 
-  /** Records the connection undici just opened; `targets` are the Agent's `connect` event targets. */
+  /** Calls `start` once a slot for a new connection is free. */
+  reserve(start: () => void): void {
+    if (this.#maxOpen === null || this.#open < this.#maxOpen || this.#evictIdle()) {
+      this.#open += 1;
+      start();
+    } else {
+      this.#waiting.push(start);
+    }
+  }
+
+  /** Gives back the slot of a connection that failed to open. */
+  release(): void {
+    this.#open -= 1;
+    while (this.#waiting.length > 0 && (this.#maxOpen === null || this.#open < this.#maxOpen)) {
+      this.#open += 1;
+      this.#waiting.shift()!();
+    }
+  }
+
+  /** A connection was handed to undici: its slot is given back when it closes. */
+  opened(socket: Socket): void {
+    socket.once("close", () => {
+      if (!this.#handedOver.has(socket)) this.release();
+    });
+  }
+
+  /** Records which undici client got a connection; `targets` are the Agent's `connect` event targets. */
   track(targets: readonly Dispatcher[], socket: Socket): void {
     const client = targets[targets.length - 1];
     if (!(client instanceof Client)) return;
@@ -42,22 +81,46 @@ export class KeepaliveCap {
     });
   }
 
-  /** Schedules a sweep once undici has handed finished connections back (it does so on the next turn). */
-  schedule(): void {
-    if (this.#scheduled) return;
+  /** A request is over: schedules a sweep for once undici has handed its connection back (on the next turn). */
+  requestDone(): void {
+    if (this.#maxIdle === null || this.#scheduled) return;
     this.#scheduled = true;
     setImmediate(sweep, this);
   }
 
-  /** Closes the idle connections beyond the cap. */
+  /** Closes the idle connections beyond `maxKeepaliveConnections`. */
   sweep(): void {
     this.#scheduled = false;
-    if (this.#connections.size <= this.#max) return;
-    const idle: Socket[] = [];
-    for (const { client, pool, socket } of this.#connections.values()) {
-      const { running, pending } = client.stats;
-      if (running === 0 && pending === 0 && (pool === null || pool.stats.queued === 0)) idle.push(socket);
+    const max = this.#maxIdle;
+    if (max === null || this.#connections.size <= max) return;
+    const idle = this.#idle();
+    for (let i = max; i < idle.length; i++) idle[i]!.socket.destroy();
+  }
+
+  /** Forgets connections waiting for a slot: the transport is closing. */
+  clear(): void {
+    this.#waiting.length = 0;
+  }
+
+  #idle(): Tracked[] {
+    const idle: Tracked[] = [];
+    for (const tracked of this.#connections.values()) {
+      const { running, pending } = tracked.client.stats;
+      if (running === 0 && pending === 0 && (tracked.pool === null || tracked.pool.stats.queued === 0)) {
+        if (!tracked.socket.destroyed) idle.push(tracked);
+      }
     }
-    for (let i = this.#max; i < idle.length; i++) idle[i]!.destroy();
+    return idle;
+  }
+
+  /** Closes one idle connection, handing its slot over; false when every connection is busy. */
+  #evictIdle(): boolean {
+    const victim = this.#idle()[0];
+    if (victim === undefined) return false;
+    this.#connections.delete(victim.client);
+    this.#handedOver.add(victim.socket);
+    this.#open -= 1;
+    victim.socket.destroy();
+    return true;
   }
 }

@@ -9,7 +9,7 @@ import { Agent, Client, type Dispatcher } from "undici";
 import { toDispatchBody } from "./bodies.js";
 import { Connector } from "./connector.js";
 import { DispatchHandler, type HandlerContext } from "./handler.js";
-import { KeepaliveCap } from "./keepalive.js";
+import { ConnectionLimits } from "./limits.js";
 import { type ResolvedOptions, resolveOptions, type UndiciTransportOptions } from "./options.js";
 import type { ResolvedProxy } from "./proxy.js";
 
@@ -26,18 +26,19 @@ const NO_TIMEOUT: TimeoutExtension = { connect: null, read: null, write: null, p
  *
  * - `maxConnections` → `connections`: undici keeps one pool per origin and opens at most this many connections in
  *   each; further requests queue until a connection is free (and fail with `PoolTimeout` after `timeout.pool`).
- *   undici has no cap across origins, so with several origins the total can exceed it.
+ *   undici has no cap across origins: {@link ConnectionLimits} holds new connections to it, closing an idle one of
+ *   another origin to make room, as httpx does.
  * - `keepaliveExpiry` → `keepAliveTimeout` and `keepAliveMaxTimeout`: an idle connection is closed after this long.
  *   A server's shorter `Keep-Alive: timeout` hint still wins, so a connection is never reused after the server
  *   dropped it; `null` keeps idle connections until the server closes them.
  * - `maxKeepaliveConnections: 0` → every request is sent with `Connection: close` (undici's `reset`), so no
- *   connection is kept. undici has no cap on idle connections otherwise: {@link KeepaliveCap} closes the idle
+ *   connection is kept. undici has no cap on idle connections otherwise: {@link ConnectionLimits} closes the idle
  *   connections beyond it after responses complete.
  *
  * Timeouts are per request (undici's `headersTimeout`/`bodyTimeout` per dispatch, the connect timeout in the
  * connector), so the Agent's own are disabled.
  */
-function buildAgent(options: ResolvedOptions, connector: Connector, keepalive: KeepaliveCap | null): Agent {
+function buildAgent(options: ResolvedOptions, connector: Connector, limits: ConnectionLimits | null): Agent {
   const expiry = options.limits.keepaliveExpiry ?? NEVER;
   const agent = new Agent({
     connections: options.limits.maxConnections,
@@ -49,9 +50,9 @@ function buildAgent(options: ResolvedOptions, connector: Connector, keepalive: K
     connect: connector.connect,
   });
   if (options.http2) agent.on("connect", (origin, targets) => multiplexHttp2(origin, targets, connector));
-  if (keepalive !== null) {
+  if (limits !== null) {
     agent.on("connect", (_origin, targets) => {
-      if (connector.lastSocket !== null) keepalive.track(targets, connector.lastSocket);
+      if (connector.lastSocket !== null) limits.track(targets, connector.lastSocket);
     });
   }
   return agent;
@@ -106,7 +107,7 @@ export class UndiciTransport extends BaseTransport implements HandlerContext {
   readonly #proxy: ResolvedProxy | null;
   readonly #http2: boolean;
   readonly #reset: boolean;
-  readonly #keepalive: KeepaliveCap | null;
+  readonly #limits: ConnectionLimits | null;
   #closed = false;
 
   /**
@@ -118,22 +119,25 @@ export class UndiciTransport extends BaseTransport implements HandlerContext {
     super();
     const resolved = resolveOptions(options);
     const { maxConnections, maxKeepaliveConnections } = resolved.limits;
-    this.#connector = new Connector(resolved.connector);
     this.#reset = maxKeepaliveConnections === 0;
-    // The cap only matters when more connections than it may be open at once.
-    const capped =
+    // The idle cap only matters when more connections than it may be open at once.
+    const maxIdle =
       maxKeepaliveConnections !== null &&
       maxKeepaliveConnections > 0 &&
-      (maxConnections === null || maxKeepaliveConnections < maxConnections);
-    this.#keepalive = capped ? new KeepaliveCap(maxKeepaliveConnections) : null;
-    this.#agent = buildAgent(resolved, this.#connector, this.#keepalive);
+      (maxConnections === null || maxKeepaliveConnections < maxConnections)
+        ? maxKeepaliveConnections
+        : null;
+    this.#limits =
+      maxConnections === null && maxIdle === null ? null : new ConnectionLimits(maxConnections, maxIdle);
+    this.#connector = new Connector(resolved.connector, this.#limits);
+    this.#agent = buildAgent(resolved, this.#connector, this.#limits);
     this.#proxy = resolved.proxy;
     this.#http2 = resolved.http2;
   }
 
   /** @internal A request is over: its connection may be idle now. */
   requestDone(): void {
-    this.#keepalive?.schedule();
+    this.#limits?.requestDone();
   }
 
   /** @internal Connection attempts under way. */
@@ -195,6 +199,7 @@ export class UndiciTransport extends BaseTransport implements HandlerContext {
   override async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#limits?.clear();
     await this.#agent.destroy();
   }
 }

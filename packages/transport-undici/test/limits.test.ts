@@ -25,6 +25,30 @@ describe("connection pool limits", () => {
     expect(peak).toBe(2);
   });
 
+  it("caps connections across origins, closing an idle connection of another origin to make room", async () => {
+    await using first = await startHttpServer((_req, res) => res.end("first"), { keepAliveTimeout: 60_000 });
+    await using second = await startHttpServer((_req, res) => res.end("second"), {
+      keepAliveTimeout: 60_000,
+    });
+    await using transport = new UndiciTransport({ limits: { maxConnections: 1 } });
+    expect(text(await fetchText(transport, first.url))).toBe("first");
+    await nextTurn();
+    expect(first.openConnections).toBe(1);
+    expect(text(await fetchText(transport, second.url))).toBe("second");
+    await expect.poll(() => first.openConnections).toBe(0);
+    expect(second.openConnections).toBe(1);
+  });
+
+  it("raises PoolTimeout when every connection, to any origin, stays busy", async () => {
+    await using first = await startHttpServer((_req, res) => res.write("holding"));
+    await using second = await startHttpServer((_req, res) => res.end("second"));
+    await using transport = new UndiciTransport({ limits: { maxConnections: 1 } });
+    const held = await send(transport, "GET", first.url);
+    await expect(send(transport, "GET", second.url, { timeout: { pool: 100 } })).rejects.toThrow(PoolTimeout);
+    await held.close();
+    expect(text(await fetchText(transport, second.url))).toBe("second");
+  });
+
   it("raises PoolTimeout when no connection frees up within timeout.pool", async () => {
     await using server = await startHttpServer((req, res) => {
       if (req.url === "/hold") res.write("holding the connection");
