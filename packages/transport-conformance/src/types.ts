@@ -35,6 +35,8 @@ export interface ConformanceSupports {
   headerOrder?: boolean;
   /** Tells the connect phase apart from the read phase, raising `ConnectTimeout` for it. */
   connectTimeout?: boolean;
+  /** Applies the read timeout to each chunk of the response body, not only to the response headers. */
+  bodyReadTimeout?: boolean;
   /** Raises `WriteTimeout` when sending the request body stalls. */
   writeTimeout?: boolean;
   /** Closes its connections on `close()` (a `fetch` sharing the runtime's connection pool cannot). */

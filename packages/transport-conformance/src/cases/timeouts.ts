@@ -60,6 +60,7 @@ const readHeaders: ConformanceCase = {
 const readBody: ConformanceCase = {
   name: "timeouts.read: a body that stalls raises ReadTimeout",
   rule: "timeouts.read",
+  needs: ["bodyReadTimeout"],
   async run(env) {
     const route = env.server.route((_req, res) => {
       res.writeHead(200, { "content-length": "100" });
