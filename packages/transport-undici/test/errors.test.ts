@@ -162,12 +162,12 @@ describe("timeouts by phase", () => {
     });
     async function* slow(): AsyncGenerator<Uint8Array> {
       for (let i = 0; i < 3; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 60));
+        await new Promise((resolve) => setTimeout(resolve, 250));
         yield new Uint8Array(10);
       }
     }
     await using transport = new UndiciTransport();
-    const response = await send(transport, "POST", server.url, { content: slow(), timeout: { write: 40 } });
+    const response = await send(transport, "POST", server.url, { content: slow(), timeout: { write: 150 } });
     await response.read();
     expect(new TextDecoder().decode(response.content)).toBe("30");
   });
