@@ -1,0 +1,20 @@
+/**
+ * The behaviour tables every kind of client runs: `client-behaviours.test.ts` runs them against `Client`,
+ * `sync-client.test.ts` against `SyncClient`. A behaviour added here is checked for both.
+ */
+import { authBehaviours } from "./auth.js";
+import type { Behaviour } from "./harness.js";
+import { redirectBehaviours } from "./redirects.js";
+import { requestBehaviours } from "./requests.js";
+import { sessionBehaviours } from "./session.js";
+
+export { type Behaviour, clientHarness, type Harness, syncClientHarness } from "./harness.js";
+
+/** The tables, by topic. */
+export const behaviourTables: ReadonlyArray<{ readonly topic: string; readonly rows: readonly Behaviour[] }> =
+  [
+    { topic: "requests", rows: requestBehaviours },
+    { topic: "redirects", rows: redirectBehaviours },
+    { topic: "auth", rows: authBehaviours },
+    { topic: "session", rows: sessionBehaviours },
+  ];

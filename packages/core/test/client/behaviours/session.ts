@@ -1,0 +1,277 @@
+/** Behaviours of a client's session state: cookies, event hooks, mounts, streaming and closing. */
+import {
+  Cookies,
+  HTTPStatusError,
+  type Request,
+  Response,
+  runtime,
+  supportedEncodings,
+  UnsupportedProtocol,
+  VERSION,
+} from "@ferry/core";
+import { MockTransport } from "@ferry/transport-mock";
+import { expect } from "vitest";
+import { type Behaviour, behaviour, chunks, echoClient, type Harness } from "./harness.js";
+
+function cookieApp(request: Request): Response {
+  switch (request.url.path) {
+    case "/set_cookie":
+      return new Response(200, { headers: { "set-cookie": "example-name=example-value" } });
+    case "/set_scoped":
+      return new Response(200, {
+        headers: [
+          ["set-cookie", "api=1; Path=/api"],
+          ["set-cookie", "site=2; Path=/"],
+        ],
+      });
+    case "/login":
+      return new Response(303, { headers: { location: "/", "set-cookie": "session=abc; path=/; httponly" } });
+    case "/logout":
+      return new Response(303, {
+        headers: {
+          location: "/",
+          "set-cookie": "session=null; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT",
+        },
+      });
+    default:
+      return new Response(200, { json: { cookies: request.headers.get("cookie") ?? null } });
+  }
+}
+
+const ECHO = "http://example.org/echo_cookies";
+const cookieClient = (h: Harness, options: Parameters<Harness["client"]>[0] = {}) =>
+  h.client({ transport: new MockTransport(cookieApp), ...options });
+
+const cookies: Behaviour[] = [
+  behaviour("sends the client's cookies with per-request ones", async (h) => {
+    const client = cookieClient(h, { cookies: { a: "1" } });
+    expect((await client.get(ECHO, { cookies: { b: "2" } })).json()).toEqual({ cookies: "a=1; b=2" });
+    expect(client.cookies.get("b")).toBeUndefined();
+  }),
+  behaviour("sends cookies assigned to client.cookies", async (h) => {
+    const client = cookieClient(h);
+    const jar = new Cookies();
+    jar.set("example-name", "example-value");
+    client.cookies = jar;
+    expect((await client.get(ECHO)).json()).toEqual({ cookies: "example-name=example-value" });
+  }),
+  behaviour("stores Set-Cookie in the client's jar and sends it later, by path", async (h) => {
+    const client = cookieClient(h);
+    await client.get("http://example.org/set_scoped");
+    expect((await client.get("http://example.org/api/echo")).json()).toEqual({ cookies: "api=1; site=2" });
+    expect((await client.get(ECHO)).json()).toEqual({ cookies: "site=2" });
+    expect((await client.get("http://other.example/echo")).json()).toEqual({ cookies: null });
+  }),
+  behaviour("stores the cookies of a streamed response", async (h) => {
+    const client = cookieClient(h);
+    await h.streamWith(client, "GET", "http://example.org/set_cookie", {}, () => undefined);
+    expect(client.cookies.get("example-name")).toBe("example-value");
+  }),
+  behaviour("recomputes Cookie from the jar on each redirect hop", async (h) => {
+    const client = cookieClient(h, { followRedirects: true });
+    const cookie = async (method: string, path: string) =>
+      (await client.request(method, `https://example.com${path}`)).json<{ cookies: string | null }>().cookies;
+    expect(await cookie("GET", "/")).toBeNull();
+    expect(await cookie("POST", "/login")).toBe("session=abc");
+    expect(await cookie("GET", "/")).toBe("session=abc");
+    expect(await cookie("POST", "/logout")).toBeNull();
+  }),
+];
+
+function hookApp(request: Request): Response {
+  if (request.url.path === "/redirect") return new Response(303, { headers: { location: "/" } });
+  if (request.url.path.startsWith("/status/")) return new Response(Number(request.url.path.slice(-3)));
+  return new Response(200, { headers: { server: "testserver" }, text: "body" });
+}
+
+const hooks: Behaviour[] = [
+  behaviour("runs request and response hooks", async (h) => {
+    const events: [string, Record<string, string>][] = [];
+    const client = h.client({
+      transport: new MockTransport(hookApp),
+      eventHooks: {
+        request: [(request) => events.push(["request", Object.fromEntries(request.headers)])],
+        response: [(response) => events.push(["response", Object.fromEntries(response.headers)])],
+      },
+    });
+    await client.get("http://127.0.0.1:8000/", { auth: ["username", "password"] });
+    expect(events).toEqual([
+      [
+        "request",
+        {
+          host: "127.0.0.1:8000",
+          accept: "*/*",
+          "accept-encoding": supportedEncodings().join(", "),
+          connection: "keep-alive",
+          "user-agent": `ferry/${VERSION}`,
+          authorization: "Basic dXNlcm5hbWU6cGFzc3dvcmQ=",
+        },
+      ],
+      [
+        "response",
+        { server: "testserver", "content-length": "4", "content-type": "text/plain; charset=utf-8" },
+      ],
+    ]);
+  }),
+  behaviour("runs hooks for every redirect hop", async (h) => {
+    const events: string[] = [];
+    const client = h.client({
+      transport: new MockTransport(hookApp),
+      followRedirects: true,
+      eventHooks: {
+        request: [(request) => events.push(`request ${request.url.path}`)],
+        response: [(response) => events.push(`response ${response.statusCode}`)],
+      },
+    });
+    await client.get("http://example.org/redirect");
+    expect(events).toEqual(["request /redirect", "response 303", "request /", "response 200"]);
+  }),
+  behaviour("propagates an error of a response hook and closes the response", async (h) => {
+    let seen: Response | undefined;
+    const raise = (response: Response) => {
+      seen = response;
+      response.raiseForStatus();
+    };
+    const client = h.client({ eventHooks: { response: [raise] }, transport: new MockTransport(hookApp) });
+    const error = await (async () => client.get("http://example.org/status/400"))().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HTTPStatusError);
+    expect((error as HTTPStatusError).response).toBe(seen);
+    expect(seen?.isClosed).toBe(true);
+  }),
+  behaviour("runs response hooks before the body is read", async (h) => {
+    let consumed: boolean | undefined;
+    const client = h.client({
+      transport: new MockTransport(() => new Response(200, { content: chunks("streamed") })),
+      eventHooks: { response: [(response) => (consumed = response.isStreamConsumed)] },
+    });
+    expect((await client.get("http://example.org/")).text).toBe("streamed");
+    expect(consumed).toBe(false);
+  }),
+  behaviour("lets a request hook change the request, including hooks pushed later", async (h) => {
+    const client = h.client({
+      transport: new MockTransport(
+        (request) => new Response(200, { text: request.headers.get("x-signed") ?? "" }),
+      ),
+    });
+    client.eventHooks.request.push((request) => request.headers.set("X-Signed", "yes"));
+    expect((await client.get("http://example.org/")).text).toBe("yes");
+  }),
+];
+
+const named = (name: string) => new MockTransport(() => new Response(200, { json: name }));
+
+const mounts: Behaviour[] = [
+  ...(
+    [
+      ["http://example.com", { "https://": "a" }, "default"],
+      ["http://www.example.com", { "http://*.example.com": "a" }, "a"],
+      ["http://example.com:8080", { "all://example.com": "1", "all://*:8080": "2" }, "2"],
+      ["http://example.com", { "all://example.com": null, "all://": "1" }, "default"],
+    ] as const
+  ).map(([url, patterns, expected]) =>
+    behaviour(`sends ${url} with mounts ${JSON.stringify(patterns)} to ${expected}`, async (h) => {
+      const mounted = Object.fromEntries(
+        Object.entries(patterns).map(([pattern, name]) => [pattern, name === null ? null : named(name)]),
+      );
+      const client = h.client({ transport: named("default"), mounts: mounted });
+      expect((await client.get(url)).json()).toBe(expected);
+    }),
+  ),
+  behaviour("raises UnsupportedProtocol for a scheme no mount claims", async (h) => {
+    const client = h.client({ transport: named("default") });
+    await expect(async () => client.get("ftp://example.org/")).rejects.toThrow(UnsupportedProtocol);
+  }),
+  behaviour("sends to mounted transports without a default transport or factory", async (h) => {
+    const saved = [runtime.transportFactory, runtime.syncTransportFactory] as const;
+    runtime.transportFactory = undefined;
+    runtime.syncTransportFactory = undefined;
+    try {
+      const client = h.client({ mounts: { "https://example.org": named("mounted") } });
+      expect((await client.get("https://example.org/")).json()).toBe("mounted");
+      await expect(async () => client.get("https://other.example/")).rejects.toThrow(
+        /No transport to send GET/,
+      );
+    } finally {
+      [runtime.transportFactory, runtime.syncTransportFactory] = saved;
+    }
+  }),
+];
+
+const streaming: Behaviour[] = [
+  behaviour("stream() returns the response with the body unread, to iterate", async (h) => {
+    const client = h.client({
+      transport: new MockTransport(() => new Response(200, { content: chunks("a", "b") })),
+    });
+    const response = await client.stream("GET", "http://example.org/");
+    expect(response.isStreamConsumed).toBe(false);
+    expect((await h.texts(response)).join("")).toBe("ab");
+    expect(response.isClosed).toBe(true);
+  }),
+  behaviour("stream() with a callback returns its result and closes the response", async (h) => {
+    let seen: Response | undefined;
+    const client = h.client({
+      transport: new MockTransport(() => new Response(200, { content: chunks("a") })),
+    });
+    const result = await h.streamWith(client, "POST", "http://example.org/", { json: [1] }, (response) => {
+      seen = response;
+      expect(response.isClosed).toBe(false);
+      return response.statusCode;
+    });
+    expect(result).toBe(200);
+    expect(seen?.isClosed).toBe(true);
+  }),
+  behaviour("stream() closes the response when the callback throws", async (h) => {
+    let seen: Response | undefined;
+    const failure = async () =>
+      h.streamWith(echoClient(h), "GET", "http://example.org/", {}, (response) => {
+        seen = response;
+        throw new Error("callback failed");
+      });
+    await expect(failure).rejects.toThrow("callback failed");
+    expect(seen?.isClosed).toBe(true);
+  }),
+];
+
+const state: Behaviour[] = [
+  behaviour("refuses requests once closed, and stays closed", async (h) => {
+    const client = echoClient(h);
+    await client.get("http://example.com");
+    expect(client.isClosed).toBe(false);
+    await client.close();
+    expect(client.isClosed).toBe(true);
+    const message = "Cannot send a request, as the client has been closed.";
+    await expect(async () => client.get("http://example.com")).rejects.toThrow(message);
+    await expect(async () => client.stream("GET", "http://example.com")).rejects.toThrow(message);
+    await expect(async () => client.send(client.buildRequest("GET", "http://example.com"))).rejects.toThrow(
+      message,
+    );
+    await client.close();
+  }),
+  behaviour("closes every transport once, mounts included", async (h) => {
+    const closed: string[] = [];
+    const closing = (name: string) => {
+      const transport = named(name);
+      transport.close = async () => {
+        closed.push(name);
+      };
+      return transport;
+    };
+    const shared = closing("shared");
+    const client = h.client({
+      transport: closing("default"),
+      mounts: { "https://a.test": shared, "https://b.test": shared },
+    });
+    await client.close();
+    await client.close();
+    expect(closed).toEqual(["default", "shared"]);
+  }),
+];
+
+/** Cookies, hooks, mounts, streaming and client state. */
+export const sessionBehaviours: readonly Behaviour[] = [
+  ...cookies,
+  ...hooks,
+  ...mounts,
+  ...streaming,
+  ...state,
+];
