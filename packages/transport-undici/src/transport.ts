@@ -92,6 +92,21 @@ function flatHeaders(request: Request, extra: readonly string[] | null): string[
   return flat;
 }
 
+/** What the dispatch handlers of a transport ask of it, built once per transport. */
+function handlerContext(
+  connector: Connector,
+  limits: ConnectionLimits | null,
+  http2: boolean,
+): HandlerContext {
+  return {
+    get connecting() {
+      return connector.connecting;
+    },
+    httpVersion: (origin) => (http2 && connector.h2Origins.has(origin) ? "HTTP/2" : "HTTP/1.1"),
+    requestDone: limits === null ? () => {} : () => limits.requestDone(),
+  };
+}
+
 /**
  * Ferry's production transport for Node, on undici 7: connection pools per origin, HTTP/1.1 and HTTP/2 (ALPN), TLS
  * with client certificates, HTTP and SOCKS proxies, timeouts by phase, and bodies streamed both ways.
@@ -101,11 +116,11 @@ function flatHeaders(request: Request, extra: readonly string[] | null): string[
  * const client = new Client({ transport });
  * ```
  */
-export class UndiciTransport extends BaseTransport implements HandlerContext {
+export class UndiciTransport extends BaseTransport {
   readonly #agent: Agent;
   readonly #connector: Connector;
+  readonly #context: HandlerContext;
   readonly #proxy: ResolvedProxy | null;
-  readonly #http2: boolean;
   readonly #reset: boolean;
   readonly #limits: ConnectionLimits | null;
   #closed = false;
@@ -129,25 +144,11 @@ export class UndiciTransport extends BaseTransport implements HandlerContext {
         : null;
     this.#limits =
       maxConnections === null && maxIdle === null ? null : new ConnectionLimits(maxConnections, maxIdle);
-    this.#connector = new Connector(resolved.connector, this.#limits);
-    this.#agent = buildAgent(resolved, this.#connector, this.#limits);
+    const connector = new Connector(resolved.connector, this.#limits);
+    this.#connector = connector;
+    this.#agent = buildAgent(resolved, connector, this.#limits);
+    this.#context = handlerContext(connector, this.#limits, resolved.http2);
     this.#proxy = resolved.proxy;
-    this.#http2 = resolved.http2;
-  }
-
-  /** @internal A request is over: its connection may be idle now. */
-  requestDone(): void {
-    this.#limits?.requestDone();
-  }
-
-  /** @internal Connection attempts under way. */
-  get connecting(): number {
-    return this.#connector.connecting;
-  }
-
-  /** @internal The HTTP version spoken with `origin`. */
-  httpVersion(origin: string): string {
-    return this.#http2 && this.#connector.h2Origins.has(origin) ? "HTTP/2" : "HTTP/1.1";
   }
 
   /** Sends `request` and resolves with its response once the headers are in; the body streams from the socket. */
@@ -170,7 +171,7 @@ export class UndiciTransport extends BaseTransport implements HandlerContext {
       path = origin + path;
       proxyHeaders = proxy.headers;
     }
-    const handler = new DispatchHandler(request, this, origin, timeout.pool, timeout.connect);
+    const handler = new DispatchHandler(request, this.#context, origin, timeout.pool, timeout.connect);
     this.#connector.connectTimeout = timeout.connect;
     const read = timeout.read ?? 0;
     this.#agent.dispatch(
