@@ -6,10 +6,11 @@ import {
   ReadTimeout,
   Request,
   type RequestOptions,
-  type Response,
+  Response,
   UnsupportedProtocol,
 } from "@ferry/core";
 import { startHttpServer } from "@ferry/test-servers";
+import { MockTransport } from "@ferry/transport-mock";
 import { Retry, RetryTransport } from "@ferry/transport-retry";
 import { UndiciTransport } from "@ferry/transport-undici";
 import { afterEach, describe, expect, it } from "vitest";
@@ -237,6 +238,16 @@ describe("RetryTransport", () => {
     [{ transport: new UndiciTransport(), retry: { total: 3 } }, "option 'retry' must be a Retry"],
   ])("rejects bad options %#", (options, message) => {
     expect(() => new RetryTransport(options as never)).toThrow(message);
+  });
+});
+
+describe("RetryTransport around other transports", () => {
+  it("retries through a MockTransport", async () => {
+    let calls = 0;
+    const mock = new MockTransport(() => new Response(++calls < 3 ? 503 : 200, { text: `call ${calls}` }));
+    const transport = new RetryTransport({ transport: mock, retry: new Retry() });
+    const response = await transport.handleRequest(new Request("GET", "https://api.example.com/"));
+    expect([response.statusCode, response.text, response.extensions["attempts"]]).toEqual([200, "call 3", 3]);
   });
 });
 
