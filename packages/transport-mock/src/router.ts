@@ -6,6 +6,7 @@
  */
 import {
   BaseTransport,
+  BytesStream,
   DEFAULT_LIMITS,
   type Request,
   Response,
@@ -174,23 +175,40 @@ export class MockRouter extends BaseTransport implements SyncTransport {
   }
 
   /** Answers `request` from the first matching route. */
-  async handleRequest(request: Request): Promise<Response> {
-    await request.read();
-    const dispatch = this.#dispatch(request);
-    if (dispatch === null) return this.#unmatched(request);
-    const { route, call, match } = dispatch;
+  handleRequest(request: Request): Promise<Response> {
     try {
-      await delay(route.delayMs, request);
-      const passThrough = route.passThroughTo;
-      const response =
-        passThrough === null
-          ? await route.replyFor(match.callIndex).produce(request, match)
-          : await this.#passThroughTransport(route).handleRequest(request);
-      return settle(call, response);
+      // An in-memory body needs no reading: skipping the await keeps the common case free of extra turns.
+      if (!(request.stream instanceof BytesStream)) return request.read().then(() => this.#answer(request));
+      return this.#answer(request);
     } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  #answer(request: Request): Promise<Response> {
+    const dispatch = this.#dispatch(request);
+    if (dispatch === null) return Promise.resolve(this.#unmatched(request));
+    const { route, call, match } = dispatch;
+    const fail = (error: unknown): never => {
       call.reject(error);
       throw error;
+    };
+    if (route.delayMs > 0 || route.passThroughTo !== null) {
+      return this.#answerLater(route, request, match).then((response) => settle(call, response), fail);
     }
+    try {
+      const response = route.replyFor(match.callIndex).produce(request, match);
+      if (response instanceof Promise) return response.then((value) => settle(call, value), fail);
+      return Promise.resolve(settle(call, response));
+    } catch (error) {
+      return Promise.reject(error).catch(fail);
+    }
+  }
+
+  async #answerLater(route: Route, request: Request, match: RouteMatch<Route>): Promise<Response> {
+    await delay(route.delayMs, request);
+    if (route.passThroughTo !== null) return this.#passThroughTransport(route).handleRequest(request);
+    return route.replyFor(match.callIndex).produce(request, match);
   }
 
   /** Answers `request` synchronously, for a `SyncClient`: handlers must return without a Promise. */

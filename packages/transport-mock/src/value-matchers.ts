@@ -54,8 +54,9 @@ class Equals extends ValueMatcher {
   }
 
   test(value: string): Captures | undefined {
-    const actual = this.#caseless ? value.toLowerCase() : value;
-    return actual === this.#expected ? NO_CAPTURES : undefined;
+    if (value === this.#text) return NO_CAPTURES;
+    if (!this.#caseless) return undefined;
+    return value.toLowerCase() === this.#expected ? NO_CAPTURES : undefined;
   }
 
   describe(): string {
