@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { BaseTransport, Headers, Request, Response } from "@ferry/core";
+import { BaseTransport, BytesStream, Headers, Request, Response } from "@ferry/core";
 import CachePolicy from "http-cache-semantics";
 import { MemoryStorage } from "./memory-storage.js";
 import { cacheKey, headerPairs, policyRequest, policyResponse } from "./policy.js";
@@ -36,6 +36,8 @@ export interface CacheTransportOptions {
 /** What `extensions.cache_status` says of a response. */
 export type CacheStatus = "hit" | "revalidated" | "miss" | "stored" | "uncacheable";
 
+/** Transport details stored with a response; `decoded_content` keeps a body a `fetch` decoded from being decoded twice. */
+const KEPT_EXTENSIONS = ["http_version", "reason_phrase", "decoded_content"];
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "TRACE"]);
 const CONDITIONALS = ["if-none-match", "if-modified-since", "if-match", "if-unmodified-since", "if-range"];
 
@@ -161,10 +163,10 @@ export class CacheTransport extends BaseTransport {
       if (replacing) await this.storage.delete(key);
       return mark(response, "miss");
     }
-    const extensions: Record<string, string> = {};
-    for (const name of ["http_version", "reason_phrase"]) {
+    const extensions: Record<string, string | boolean> = {};
+    for (const name of KEPT_EXTENSIONS) {
       const value = response.extensions[name];
-      if (typeof value === "string") extensions[name] = value;
+      if (typeof value === "string" || typeof value === "boolean") extensions[name] = value;
     }
     const writer = await this.storage.open(key, {
       url: key,
@@ -173,7 +175,13 @@ export class CacheTransport extends BaseTransport {
       extensions,
       policy: policy.toObject(),
     });
-    response.stream = new StoringStream(response.stream, writer);
+    if (response.stream instanceof BytesStream) {
+      // A body already in memory (a mock's, an app's) will not stream past: store it now.
+      await writer.write(response.stream.content);
+      await writer.commit();
+    } else {
+      response.stream = new StoringStream(response.stream, writer);
+    }
     return mark(response, "stored");
   }
 

@@ -14,8 +14,8 @@ export interface CacheEntryMeta {
   readonly status: number;
   /** The response's headers, in order, repeats kept. */
   readonly headers: ReadonlyArray<readonly [string, string]>;
-  /** The transport details kept with the response: `http_version`, `reason_phrase`. */
-  readonly extensions: Readonly<Record<string, string>>;
+  /** The transport details kept with the response: `http_version`, `reason_phrase`, `decoded_content`. */
+  readonly extensions: Readonly<Record<string, string | boolean>>;
   /** The freshness and validation state, as `http-cache-semantics` serialises it. */
   readonly policy: CachePolicy.CachePolicyObject;
   /** The body's length in bytes. */

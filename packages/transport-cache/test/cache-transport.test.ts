@@ -1,7 +1,8 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
-import { Client, Request, type RequestOptions, type Response } from "@ferry/core";
+import { Client, Request, type RequestOptions, Response } from "@ferry/core";
 import { startHttpServer, type TestServer } from "@ferry/test-servers";
 import { type CacheOptions, CacheTransport, MemoryStorage } from "@ferry/transport-cache";
+import { MockTransport } from "@ferry/transport-mock";
 import { UndiciTransport } from "@ferry/transport-undici";
 import { afterEach, describe, expect, it } from "vitest";
 
@@ -293,6 +294,26 @@ describe("CacheTransport", () => {
     expect(second.json()).toEqual({ ok: true });
     expect(second.extensions["from_cache"]).toBe(true);
     expect(seen).toHaveLength(1);
+  });
+
+  it("keeps the transport's decoded_content flag with a stored body", async () => {
+    const inner = new MockTransport(
+      () =>
+        new Response(200, {
+          headers: { "content-encoding": "gzip", "cache-control": "max-age=60" },
+          content: "already decoded",
+          extensions: { decoded_content: true, http_version: "HTTP/2" },
+        }),
+    );
+    const transport = new CacheTransport({ transport: inner });
+    await send(transport, "GET", "https://example.com/decoded");
+    const hit = await send(transport, "GET", "https://example.com/decoded");
+    expect(hit.response.extensions).toMatchObject({
+      cache_status: "hit",
+      decoded_content: true,
+      http_version: "HTTP/2",
+    });
+    expect(hit.text).toBe("already decoded");
   });
 
   it("rejects bad options", () => {
