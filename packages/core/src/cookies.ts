@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { Cookie, CookieJar, cookieCompare, MemoryCookieStore, pathMatch, type Store } from "tough-cookie";
+// tough-cookie, or in browser builds a small jar without the public-suffix list: see cookie-jar.browser.ts.
+import { Cookie, CookieJar, cookieCompare, MemoryCookieStore, pathMatch, type Store } from "#cookie-jar";
 import { CookieConflict } from "./errors.js";
 import type { Request } from "./request.js";
 import type { Response } from "./response.js";
