@@ -7,6 +7,8 @@ import express, {
   type Response as ExpressResponse,
   type NextFunction,
 } from "express";
+import Fastify from "fastify";
+import Koa from "koa";
 import { describe, expect, it } from "vitest";
 
 function expressApp(): express.Express {
@@ -231,5 +233,34 @@ describe("AppTransport with a Node request listener (Express)", () => {
     expect(() => new AppTransport(expressApp() as never)).toThrow(
       /pass it as new AppTransport\(\{ listener: app \}\)/,
     );
+  });
+});
+
+describe("AppTransport with other Node frameworks", () => {
+  it("serves Koa's callback(), with a streamed request body", async () => {
+    const app = new Koa();
+    app.use(async (ctx) => {
+      let size = 0;
+      for await (const chunk of ctx.req) size += (chunk as Buffer).length;
+      ctx.status = 202;
+      ctx.body = { method: ctx.method, path: ctx.path, size, secure: ctx.secure };
+    });
+    await using http = new Client({ transport: new AppTransport({ listener: app.callback() }) });
+    const response = await http.post("https://app.test/upload", { content: "x".repeat(1000) });
+    expect(response.statusCode).toBe(202);
+    expect(response.json()).toEqual({ method: "POST", path: "/upload", size: 1000, secure: true });
+  });
+
+  it("serves Fastify's routing", async () => {
+    const app = Fastify();
+    app.post("/items/:id", async (request) => ({
+      id: (request.params as { id: string }).id,
+      body: request.body,
+    }));
+    await app.ready();
+    await using http = new Client({ transport: new AppTransport({ listener: app.routing }) });
+    const response = await http.post("http://app.test/items/5", { json: { name: "ferry" } });
+    expect(response.json()).toEqual({ id: "5", body: { name: "ferry" } });
+    await app.close();
   });
 });
