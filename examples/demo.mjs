@@ -38,7 +38,9 @@ const client = new Client({
   followRedirects: true,
   eventHooks: {
     request: [(request) => log(`→ ${request.method} ${request.url}`)],
-    response: [(response) => log(`← ${response.statusCode} ${response.reasonPhrase} (${response.request.url.path})`)],
+    response: [
+      (response) => log(`← ${response.statusCode} ${response.reasonPhrase} (${response.request.url.path})`),
+    ],
   },
   mounts: {
     "https://weather.example": new MockTransport(
