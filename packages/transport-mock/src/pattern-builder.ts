@@ -6,17 +6,9 @@
  */
 import type { Request } from "@ferry/core";
 import { PartialJson } from "./json-match.js";
-import {
-  AndPattern,
-  JsonPattern,
-  NamedValuePattern,
-  NotPattern,
-  OrPattern,
-  PathPattern,
-  Pattern,
-  PortPattern,
-  ValuePattern,
-} from "./patterns.js";
+import { PathPattern, PortPattern, ValuePattern } from "./location-patterns.js";
+import { JsonPattern, NamedValuePattern } from "./message-patterns.js";
+import { AndPattern, NotPattern, OrPattern, Pattern } from "./patterns.js";
 import {
   compileSpec,
   ExactFields,

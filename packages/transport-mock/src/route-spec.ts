@@ -5,20 +5,16 @@
  * @module
  */
 import { QueryParams, type QueryParamTypes, type Request, URL } from "@ferry/core";
+import { PathPattern, PortPattern, ValuePattern } from "./location-patterns.js";
 import {
-  AndPattern,
-  AnyPattern,
   ContentPattern,
   type FieldExpectation,
   FieldsPattern,
   JsonPattern,
   NamedValuePattern,
-  PathPattern,
-  type Pattern,
-  PortPattern,
   PredicatePattern,
-  ValuePattern,
-} from "./patterns.js";
+} from "./message-patterns.js";
+import { AndPattern, AnyPattern, type Pattern } from "./patterns.js";
 import { describeValue, toValueMatcher, type ValueLike, type ValueMatcher } from "./value-matchers.js";
 
 /** A query parameter's or form field's expected value(s); `null` when it must be absent. */
