@@ -201,13 +201,21 @@ export class Headers implements Iterable<[string, string]> {
   /** Merges `headers` in: each name they hold replaces all of this one's values of that name. */
   update(headers: HeaderTypes | null | undefined): void {
     const incoming = headers instanceof Headers ? headers : new Headers(headers);
-    for (const lower of new Set(incoming.#lower)) this.delete(lower);
+    this.#deleteNamesOf(incoming);
     for (let index = 0; index < incoming.#names.length; index++) {
       this.#push(
         incoming.#names[index] as string,
         incoming.#lower[index] as string,
         incoming.#values[index] as string,
       );
+    }
+  }
+
+  /** Removes every line whose name `other` holds. Header lists are short: scanning beats building a set. */
+  #deleteNamesOf(other: Headers): void {
+    const lower = this.#lower;
+    for (let index = lower.length - 1; index >= 0; index--) {
+      if (other.#lower.includes(lower[index] as string)) this.#removeAt(index);
     }
   }
 

@@ -315,13 +315,25 @@ export function encodeHost(host: string): string {
 
 /** Whether `value` is a dotted-quad IPv4 address: four decimal octets up to 255, without leading zeros. */
 export function isIPv4(value: string): boolean {
-  const octets = value.split(".");
-  if (octets.length !== 4) return false;
-  for (const octet of octets) {
-    if (!DIGITS.test(octet) || octet.length > 3 || (octet.length > 1 && octet[0] === "0")) return false;
-    if (Number(octet) > 255) return false;
+  // One scan without splitting: every request to an IP literal checks its host.
+  let octets = 0;
+  let digits = 0;
+  let octet = 0;
+  for (let index = 0; index <= value.length; index++) {
+    const code = index === value.length ? 0x2e : value.charCodeAt(index);
+    if (code === 0x2e) {
+      if (digits === 0 || octet > 255 || ++octets > 4) return false;
+      digits = 0;
+      octet = 0;
+    } else if (code >= 0x30 && code <= 0x39) {
+      if (digits === 1 && octet === 0) return false;
+      if (++digits > 3) return false;
+      octet = octet * 10 + (code - 0x30);
+    } else {
+      return false;
+    }
   }
-  return true;
+  return octets === 4;
 }
 
 const HEXTET = /^[0-9a-fA-F]{1,4}$/;

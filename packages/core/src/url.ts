@@ -123,12 +123,31 @@ interface URLState {
   readonly components: URLComponents;
   href?: string;
   host?: string;
+  netloc?: string;
   path?: string;
   params?: QueryParams;
 }
 
 function stateOf(components: URLComponents): URLState {
   return { components };
+}
+
+// A client sends to the same few URLs again and again: the state parsed from each recent string is kept, so a
+// string is parsed once, however many requests name it. States only ever gain caches of values derived from
+// their components, so sharing one between URLs is safe. Long strings are not kept, to bound the memory held.
+const parsedStates = new Map<string, URLState>();
+const PARSED_CACHE_SIZE = 256;
+const PARSED_CACHE_MAX_LENGTH = 2048;
+
+function parsedState(url: string): URLState {
+  let state = parsedStates.get(url);
+  if (state === undefined) {
+    state = stateOf(parseURL(url));
+    if (url.length > PARSED_CACHE_MAX_LENGTH) return state;
+    if (parsedStates.size >= PARSED_CACHE_SIZE) parsedStates.delete(parsedStates.keys().next().value!);
+    parsedStates.set(url, state);
+  }
+  return state;
 }
 
 /**
@@ -155,7 +174,7 @@ export class URL {
   constructor(url: string | URL | globalThis.URL = "", options?: URLOptions) {
     const overrides = options === undefined ? undefined : toOverrides(options);
     if (typeof url === "string") {
-      this.#state = stateOf(parseURL(url, overrides));
+      this.#state = overrides === undefined ? parsedState(url) : stateOf(parseURL(url, overrides));
     } else if (url instanceof URL) {
       this.#state =
         overrides === undefined ? url.#state : stateOf(withOverrides(url.#state.components, overrides));
@@ -209,8 +228,9 @@ export class URL {
 
   /** "rawHost" or "rawHost:port", IPv6 addresses bracketed: the value of a `Host` header. */
   get netloc(): string {
-    const { host, port } = this.#state.components;
-    return formatNetloc(host, port);
+    const state = this.#state;
+    state.netloc ??= formatNetloc(state.components.host, state.components.port);
+    return state.netloc;
   }
 
   /** The decoded path, "/" when empty. */

@@ -10,6 +10,14 @@ describe("IP addresses", () => {
     ["01.1.1.1", false],
     ["1.2.3", false],
     ["1.2.3.4.5", false],
+    ["1..2.3", false],
+    ["1.2.3.4.", false],
+    [".1.2.3", false],
+    ["1.2.3.0400", false],
+    ["1.2.3.00", false],
+    ["10.0.0.010", false],
+    ["1.2.3.a", false],
+    ["", false],
   ])("IPv4 %s is valid: %s", (value, valid) => {
     expect(isIPv4(value)).toBe(valid);
   });

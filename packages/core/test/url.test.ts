@@ -237,6 +237,30 @@ describe("URL parsing", () => {
   });
 });
 
+describe("URLs parsed from the same string", () => {
+  it("are equal, and each copy made from one leaves the others as they were", () => {
+    const first = new URL("http://127.0.0.1:8080/items?page=1");
+    const second = new URL("http://127.0.0.1:8080/items?page=1");
+    expect(second.equals(first)).toBe(true);
+    expect(first.params.get("page")).toBe("1");
+    const copy = second.copyWith({ port: 9090, params: { page: 2 } });
+    expect(copy.netloc).toBe("127.0.0.1:9090");
+    expect(copy.toString()).toBe("http://127.0.0.1:9090/items?page=2");
+    expect(first.netloc).toBe("127.0.0.1:8080");
+    expect(new URL("http://127.0.0.1:8080/items?page=1").params.get("page")).toBe("1");
+  });
+
+  it("fail every time for an invalid string", () => {
+    expect(invalid(() => new URL("http://999.0.0.1/"))).toBe(invalid(() => new URL("http://999.0.0.1/")));
+  });
+
+  it("parse a long string too", () => {
+    const path = `/${"a".repeat(5000)}`;
+    expect(new URL(`https://example.com${path}`).path).toBe(path);
+    expect(new URL(`https://example.com${path}`).path).toBe(path);
+  });
+});
+
 describe("URL components as options", () => {
   it("builds a URL from components", () => {
     const url = new URL("", { scheme: "https", host: "www.example.com", path: "/" });
