@@ -35,6 +35,7 @@ const FETCH_OWNED_HEADERS = new Set([
  */
 export class FetchTransport extends BaseTransport {
   readonly #options: ResolvedFetchOptions;
+  #closed = false;
 
   /** Builds a transport; throws a `TypeError` for an option this runtime's `fetch` cannot honour. */
   constructor(options: FetchTransportOptions = {}) {
@@ -48,6 +49,7 @@ export class FetchTransport extends BaseTransport {
   }
 
   override async handleRequest(request: Request): Promise<Response> {
+    if (this.#closed) throw new Error("Cannot send a request, as the transport has been closed.");
     const scheme = request.url.scheme;
     if (scheme !== "http" && scheme !== "https") {
       throw new UnsupportedProtocol(`Request URL has an unsupported protocol '${scheme}://'.`, { request });
@@ -69,6 +71,11 @@ export class FetchTransport extends BaseTransport {
     }
     exchange.pause();
     return this.#toResponse(response, exchange);
+  }
+
+  /** Refuses every later request. `fetch` owns its connections, so there are none to release here. */
+  override async close(): Promise<void> {
+    this.#closed = true;
   }
 
   #init(request: Request, body: FetchBodyInit, exchange: Exchange): RequestInit {
