@@ -6,11 +6,19 @@ import {
   Request,
   Response,
   type Response as ResponseType,
+  runtime,
+  setTransportFactory,
 } from "@ferry/core";
-import { MockRouter, type Route, UnmatchedRequestError } from "@ferry/transport-mock";
+import { MockRouter, MockTransport, type Route, UnmatchedRequestError } from "@ferry/transport-mock";
 import { describe, expect, it } from "vitest";
 
 const URL_ = "https://api.example.com/items";
+
+class AsyncOnly extends BaseTransport {
+  async handleRequest(): Promise<Response> {
+    return new Response(200);
+  }
+}
 const send = (router: MockRouter, options?: ConstructorParameters<typeof Request>[2]) =>
   router.handleRequest(new Request("GET", URL_, options));
 
@@ -264,6 +272,46 @@ describe("Route replies", () => {
     expect(backend.seen).toEqual(["https://api.example.com/live"]);
     expect(other.seen).toEqual(["https://api.example.com/own"]);
     expect(live.calls.last.response.statusCode).toBe(299);
+  });
+
+  it("passes through to the runtime's default transport when the router has none, and closes it", async () => {
+    class Backend extends BaseTransport {
+      closed = false;
+      async handleRequest(): Promise<Response> {
+        return new Response(298);
+      }
+      override async close(): Promise<void> {
+        this.closed = true;
+      }
+    }
+    const built: Backend[] = [];
+    const previous = runtime.transportFactory;
+    setTransportFactory(() => {
+      const backend = new Backend();
+      built.push(backend);
+      return backend;
+    });
+    try {
+      const router = new MockRouter();
+      router.get(URL_).passThrough();
+      expect((await send(router)).statusCode).toBe(298);
+      expect((await send(router)).statusCode).toBe(298);
+      expect(built).toHaveLength(1);
+      await router.close();
+      expect(built[0]?.closed).toBe(true);
+    } finally {
+      setTransportFactory(previous);
+    }
+  });
+
+  it("passes through synchronously, for a SyncClient, to a transport that can", () => {
+    const router = new MockRouter({ passThrough: new MockTransport(() => new Response(297)) });
+    router.get(URL_).passThrough();
+    router.get("https://api.example.com/async").passThrough(new AsyncOnly());
+    expect(router.handleRequestSync(new Request("GET", URL_)).statusCode).toBe(297);
+    expect(() => router.handleRequestSync(new Request("GET", "https://api.example.com/async"))).toThrow(
+      "AsyncOnly cannot send requests synchronously, as a SyncClient needs.",
+    );
   });
 
   it("says how to give a transport when a pass-through route has none", async () => {
