@@ -22,6 +22,12 @@ describe("mockRouter() for vitest", () => {
     await client.get("https://api.example.com/unknown").catch(() => {});
   });
 
+  it("lets unmatched requests through with assertAllMocked: false", async () => {
+    const router = mockRouter({ assertAllMocked: false });
+    await using client = new Client({ transport: router });
+    expect((await client.get("https://api.example.com/anything")).statusCode).toBe(200);
+  });
+
   it("leaves uncalled routes alone with assertAllCalled: false", () => {
     const router = mockRouter({ assertAllCalled: false });
     router.get("https://api.example.com/maybe");
