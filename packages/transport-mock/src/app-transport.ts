@@ -103,7 +103,7 @@ function sender(app: AppTypes, options: AppExchangeOptions): Sender {
     const listener = (app as Partial<NodeApp>).listener;
     if (typeof listener === "function") {
       return async (request) => {
-        const { sendToListener } = await import("./node-app-transport.js");
+        const { sendToListener } = await loadNodeAppTransport();
         return sendToListener(listener, request, options);
       };
     }
@@ -112,6 +112,13 @@ function sender(app: AppTypes, options: AppExchangeOptions): Sender {
     "AppTransport needs a Fetch-style handler (request) => Response, an object with a fetch() method, or a Node " +
       `request listener as { listener }, got ${app === null ? "null" : typeof app}.`,
   );
+}
+
+// Named through a variable so that bundlers for browsers and workers leave the Node-only module (node:http) out.
+const NODE_APP_TRANSPORT = "./node-app-transport.js";
+
+function loadNodeAppTransport(): Promise<typeof import("./node-app-transport.js")> {
+  return import(/* @vite-ignore */ NODE_APP_TRANSPORT);
 }
 
 function listenerGivenAsHandler(): TypeError {
