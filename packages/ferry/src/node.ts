@@ -6,8 +6,9 @@
  * @module
  */
 import "@ferry/core/node";
-import { setTransportFactory, type TransportFactoryOptions } from "@ferry/core";
+import { setSyncTransportFactory, setTransportFactory, type TransportFactoryOptions } from "@ferry/core";
 import { UndiciTransport, type VerifyTypes } from "@ferry/transport-undici";
+import { workerTransportFactory } from "./sync/factory.js";
 
 function createUndiciTransport(options: TransportFactoryOptions): UndiciTransport {
   return new UndiciTransport({
@@ -23,5 +24,7 @@ function createUndiciTransport(options: TransportFactoryOptions): UndiciTranspor
 }
 
 setTransportFactory(createUndiciTransport);
+// A SyncClient's requests go to UndiciTransports built by the same factory, on a worker thread.
+setSyncTransportFactory(workerTransportFactory);
 
 export * from "./index.js";
