@@ -73,6 +73,7 @@ type Sender = (request: Request) => Promise<Response>;
  */
 export class AppTransport extends BaseTransport {
   readonly #send: Sender;
+  #closed = false;
 
   constructor(app: AppTypes, options: AppTransportOptions = {}) {
     super();
@@ -85,7 +86,15 @@ export class AppTransport extends BaseTransport {
 
   /** Sends `request` to the app and resolves with its response once the app has sent its headers. */
   handleRequest(request: Request): Promise<Response> {
+    if (this.#closed) {
+      return Promise.reject(new Error("Cannot send a request, as the transport has been closed."));
+    }
     return withReadTimeout(this.#send(request), request);
+  }
+
+  /** Refuses every later request; the app itself is left running, as it is the caller's. */
+  override async close(): Promise<void> {
+    this.#closed = true;
   }
 }
 

@@ -2,14 +2,13 @@ import { describeTransport } from "@ferry/transport-conformance/vitest";
 import { AppTransport, MockTransport } from "@ferry/transport-mock";
 
 // In-process transports open no sockets: the network cases (refused connections, resets, connect and pool timeouts,
-// sockets released by close) and the write phase do not apply. AppTransport does not yet time out a body that
-// stalls, nor refuse requests after close().
+// sockets released by close) and the write phase do not apply. AppTransport does not yet time out a body
+// that stalls.
 const inProcess = {
   network: false,
   connectTimeout: false,
   writeTimeout: false,
   bodyReadTimeout: false,
-  closedRejects: false,
 } as const;
 
 describeTransport("AppTransport", ({ app }) => new AppTransport({ listener: app }), { supports: inProcess });
@@ -22,5 +21,5 @@ describeTransport(
     const application = new AppTransport({ listener: app });
     return new MockTransport((request) => application.handleRequest(request));
   },
-  { supports: { ...inProcess, uploadStreaming: false } },
+  { supports: { ...inProcess, uploadStreaming: false, closedRejects: false } },
 );
