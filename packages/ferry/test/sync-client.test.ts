@@ -6,6 +6,7 @@ import {
   Limits,
   PoolTimeout,
   ReadTimeout,
+  StreamConsumed,
   SyncClient,
   TimeoutException,
   TransportError,
@@ -141,6 +142,23 @@ describe("SyncClient over the network", () => {
     expect(response.history.map((hop) => hop.statusCode)).toEqual([302]);
     const cookie = response.json<Echo>().headers.find(([name]) => name.toLowerCase() === "cookie");
     expect(cookie?.[1]).toBe("session=abc");
+  });
+});
+
+describe("SyncClient request bodies across redirects", () => {
+  const to307 = `/redirect?to=${encodeURIComponent("/upload")}&status=307`;
+
+  it("sends a body again on a 307", () => {
+    using client = new SyncClient({ baseUrl: http.url, followRedirects: true });
+    expect(client.post(to307, { content: "twice" }).json()).toEqual({ size: 5, transferEncoding: null });
+  });
+
+  it("raises StreamConsumed when a one-shot body must be sent again", () => {
+    function* body(): Generator<Uint8Array> {
+      yield encoder.encode("once");
+    }
+    using client = new SyncClient({ baseUrl: http.url, followRedirects: true });
+    expect(() => client.post(to307, { content: body() })).toThrow(StreamConsumed);
   });
 });
 

@@ -10,7 +10,7 @@ import type { URL } from "../url.js";
 import { BaseClient } from "./base-client.js";
 import { BODILESS_OPTIONS, checkKeys, REQUEST_OPTIONS, SEND_OPTIONS } from "./client.js";
 import { runSync } from "./drive.js";
-import { checkSyncTransports, closeTransportSync } from "./sync-transport.js";
+import { checkSyncTransports, closeTransportSync, syncTransportFactory } from "./sync-transport.js";
 import type { BodilessRequestOptions, ClientOptions, RequestMethodOptions, SendOptions } from "./types.js";
 
 /** The callback of `syncClient.stream()`: gets the streaming response, which is closed once it returns. */
@@ -41,8 +41,8 @@ export class SyncClient extends BaseClient {
     super(options);
   }
 
-  protected override transportFactory(): TransportFactory | undefined {
-    return runtime.syncTransportFactory?.();
+  protected override transportFactory(): TransportFactory {
+    return syncTransportFactory(runtime.syncTransportFactory);
   }
 
   /** Builds and sends a request; the response body is read before it returns. */

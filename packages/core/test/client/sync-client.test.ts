@@ -176,6 +176,14 @@ describe("SyncClient's transports", () => {
     expect(clients).toEqual([[]]);
   });
 
+  it("says what is missing when the runtime has no blocking transport", () => {
+    runtime.syncTransportFactory = undefined;
+    const client = new SyncClient({ trustEnv: false });
+    expect(() => client.get("https://example.org/")).toThrow(
+      /No transport to send GET https:\/\/example\.org\/ with: a SyncClient needs a blocking transport.*new SyncClient\(\{ transport \}\)/,
+    );
+  });
+
   it("closes with using, through closeSync when a transport has it", () => {
     let closes = 0;
     const transport = Object.assign(hello(), { closeSync: () => (closes += 1) });
