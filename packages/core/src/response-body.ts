@@ -92,11 +92,35 @@ export class ResponseBody {
 
   async read(): Promise<Uint8Array> {
     if (this.content === undefined) {
-      const chunks: Uint8Array[] = [];
-      for await (const chunk of this.#decoded()) chunks.push(chunk);
-      this.content = concatBytes(chunks);
+      const decoder = this.#decoding.createDecoder();
+      this.content = decoder === null ? await this.#readRaw() : await this.#readDecoded(decoder);
     }
     return this.content;
+  }
+
+  /** Reads a body with no `Content-Encoding` straight from the stream: the common case, without a generator. */
+  async #readRaw(): Promise<Uint8Array> {
+    const stream = this.#start();
+    const chunks: Uint8Array[] = [];
+    if (isAsyncByteStream(stream)) {
+      for await (const chunk of stream) this.#collect(chunks, chunk);
+    } else {
+      for (const chunk of stream) this.#collect(chunks, chunk);
+    }
+    await this.close();
+    return concatBytes(chunks);
+  }
+
+  #collect(chunks: Uint8Array[], chunk: Uint8Array): void {
+    this.numBytesDownloaded += chunk.byteLength;
+    if (chunk.byteLength > 0) chunks.push(chunk);
+  }
+
+  async #readDecoded(decoder: ContentDecoder): Promise<Uint8Array> {
+    const chunks: Uint8Array[] = [];
+    const decoded = pipe(this.#raw(), new ContentDecoding(decoder, this.#decoding.onError));
+    for await (const chunk of decoded) chunks.push(chunk);
+    return concatBytes(chunks);
   }
 
   readSync(): Uint8Array {

@@ -393,6 +393,23 @@ describe("encoding", () => {
   });
 
   it.each([
+    ["a truncated character at the end", [0x61, 0xe2, 0x82], "a\ufffd"],
+    ["a UTF-8 byte order mark", [0xef, 0xbb, 0xbf, 0x61], "a"],
+    ["a second byte order mark", [0xef, 0xbb, 0xbf, 0xef, 0xbb, 0xbf], "\ufeff"],
+  ])("decodes a whole UTF-8 body with %s as streaming would", (_, bytes, text) => {
+    const body = new Uint8Array(bytes);
+    expect(new Response(200, { content: body }).text).toBe(text);
+    const headers = { "Content-Type": "text/plain; charset=utf8" };
+    expect(new Response(200, { content: body, headers }).text).toBe(text);
+  });
+
+  it("decodes one body after another alike, whatever the body before held", () => {
+    const truncated = new Response(200, { content: new Uint8Array([0xe2, 0x82]) });
+    expect(truncated.text).toBe("\ufffd");
+    expect(new Response(200, { content: new Uint8Array([0xac, 0x61]) }).text).toBe("\ufffda");
+  });
+
+  it.each([
     ["utf-16le", "utf-16-le"],
     ["utf-16be", "utf-16-be"],
     ["utf-32le", "utf-32-le"],
