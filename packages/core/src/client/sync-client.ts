@@ -30,6 +30,8 @@ export type SyncStreamCallback<T> = (response: Response) => T;
  * started on the first request and ended by `close()`) while the calling thread blocks. A transport that answers
  * synchronously in the calling thread, such as a `MockTransport` with a synchronous handler, needs no worker.
  * Event hooks, auth flows and stream callbacks must be synchronous: a Promise from one is an error.
+ *
+ * While it waits, the calling thread runs nothing else: a server on that same thread cannot answer it.
  */
 export class SyncClient extends BaseClient {
   /**
