@@ -12,9 +12,10 @@ import { describeEnvironment } from "./environment.js";
 import { type BenchOptions, parseOptions, USAGE } from "./options.js";
 import { certPath, rootPath } from "./paths.js";
 import { runRateScenario } from "./rate-runner.js";
-import { type Results, renderReport } from "./report.js";
+import { type Results, renderReport, type ScenarioResult } from "./report.js";
 import { RATE_SCENARIOS } from "./scenarios.js";
 import { startServer } from "./server-process.js";
+import { runSyncScenario, SYNC_SCENARIO } from "./sync-runner.js";
 
 const START = "<!-- results:start -->";
 const END = "<!-- results:end -->";
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
   const specs = CLIENTS.filter((spec) => options.clients?.includes(spec.name) ?? true);
   const ca = readFileSync(certPath("ca.pem"), "utf8");
   const server = await startServer();
-  const rates: Results["rates"][number][] = [];
+  const rates: ScenarioResult[] = [];
   let downloads: Results["downloads"] = null;
   try {
     for (const scenario of RATE_SCENARIOS.filter((candidate) => wanted(options, candidate.id))) {
@@ -71,6 +72,17 @@ async function main(): Promise<void> {
         ca,
       };
       rates.push({ scenario, cells: await runRateScenario(scenario, specs, server, settings) });
+    }
+    if (wanted(options, SYNC_SCENARIO.id)) {
+      const settings = {
+        rounds: options.rounds,
+        durationMs: options.durationMs,
+        warmupMs: options.warmupMs,
+        ca,
+      };
+      const keep = (spec: { name: string }) => options.clients?.includes(spec.name) ?? true;
+      const cells = await runSyncScenario(server, settings, keep);
+      if (cells.length > 0) rates.push({ scenario: SYNC_SCENARIO, cells, reference: "ferry SyncClient" });
     }
     if (wanted(options, "download")) {
       const bytes = options.downloadMiB * (1 << 20);

@@ -28,7 +28,8 @@ export const USAGE = `pnpm bench [-- options]
   --duration <ms>       length of one measured run (default 600)
   --download-mib <n>    size of the streamed download (default 1024)
   --download-rounds <n> downloads per client (default 1)
-  --only <ids>          comma-separated: small-get, post-json, get-64k, h2-small-get, upload-100m, download, cold-start
+  --only <ids>          comma-separated: small-get, post-json, get-64k, h2-small-get, upload-100m, sync-small-get,
+                        download, cold-start
   --clients <names>     comma-separated client names, e.g. "undici request,ferry (undici)"
   --write / --no-write  write BENCHMARKS.md (default: yes, except with --quick)`;
 

@@ -8,13 +8,27 @@ import type { ColdStartCell } from "./cold-start.js";
 import type { DownloadCell } from "./download-runner.js";
 import type { Environment } from "./environment.js";
 import type { RateCell } from "./rate-runner.js";
-import type { RateScenario } from "./scenarios.js";
+
+/** What the report needs to know of a scenario. */
+export interface ReportedScenario {
+  readonly id: string;
+  readonly title: string;
+  readonly unit: string;
+  readonly concurrency: readonly number[];
+}
+
+/** The cells of one scenario, and the client the others are compared with (Ferry over undici by default). */
+export interface ScenarioResult {
+  readonly scenario: ReportedScenario;
+  readonly cells: readonly RateCell[];
+  readonly reference?: string;
+}
 
 /** Everything one run measured. */
 export interface Results {
   readonly environment: Environment;
   readonly settings: string;
-  readonly rates: ReadonlyArray<{ scenario: RateScenario; cells: readonly RateCell[] }>;
+  readonly rates: readonly ScenarioResult[];
   readonly downloads: { bytes: number; rounds: number; cells: readonly DownloadCell[] } | null;
   readonly coldStart: readonly ColdStartCell[] | null;
 }
@@ -49,17 +63,17 @@ function rateOf(cells: readonly RateCell[], client: string, concurrency: number)
   return cells.find((cell) => cell.client === client && cell.concurrency === concurrency)?.rate ?? Number.NaN;
 }
 
-function rateTable(scenario: RateScenario, cells: readonly RateCell[]): string {
+function rateTable({ scenario, cells, reference = FERRY }: ScenarioResult): string {
   const levels = scenario.concurrency;
   const clients = [...new Set(cells.map((cell) => cell.client))];
   const head = ["client"];
-  for (const level of levels) head.push(`c=${level} ${scenario.unit}`, "spread", "Ferry ÷ this");
+  for (const level of levels) head.push(`c=${level} ${scenario.unit}`, "spread", `${reference} ÷ this`);
   head.push(`server CPU (c=${levels.at(-1)})`);
   const rows = clients.map((client) => {
     const row = [client];
     for (const level of levels) {
       const cell = cells.find((candidate) => candidate.client === client && candidate.concurrency === level)!;
-      row.push(number(cell.rate), spread(cell), ratio(rateOf(cells, FERRY, level) / cell.rate));
+      row.push(number(cell.rate), spread(cell), ratio(rateOf(cells, reference, level) / cell.rate));
     }
     const last = cells.find((cell) => cell.client === client && cell.concurrency === levels.at(-1))!;
     row.push(`${Math.round(last.serverCpu * 100)}%`);
@@ -70,7 +84,8 @@ function rateTable(scenario: RateScenario, cells: readonly RateCell[]): string {
 
 function summary(results: Results): string {
   const rows: string[][] = [];
-  for (const { scenario, cells } of results.rates) {
+  for (const { scenario, cells, reference } of results.rates) {
+    if (reference !== undefined) continue;
     for (const level of scenario.concurrency) {
       const target = scenario.id === "small-get" && level === 16 ? 0.95 : 0.9;
       const versusUndici = rateOf(cells, FERRY, level) / rateOf(cells, BASELINE, level);
@@ -143,7 +158,7 @@ function header(environment: Environment, settings: string): string {
 /** The whole report as Markdown. */
 export function renderReport(results: Results): string {
   const parts = [header(results.environment, results.settings), "### Summary\n\n" + summary(results)];
-  for (const { scenario, cells } of results.rates) parts.push(rateTable(scenario, cells));
+  for (const result of results.rates) parts.push(rateTable(result));
   if (results.downloads) parts.push(downloadTable(results.downloads));
   if (results.coldStart) parts.push(coldStartTable(results.coldStart));
   return `${parts.join("\n\n")}\n`;
