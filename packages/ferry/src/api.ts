@@ -57,7 +57,8 @@ export async function request(
 ): Promise<Response> {
   const [clientOptions, requestOptions] = split(options);
   await using client = new Client(clientOptions);
-  return client.request(method, url, requestOptions);
+  // Awaited here, so the client is closed only after the response has arrived and been read.
+  return await client.request(method, url, requestOptions);
 }
 
 /** Sends a `GET` request; see {@link request}. */

@@ -6,6 +6,7 @@ import {
   DEFAULT_LIMITS,
   Limits,
   Proxy as ProxyConfig,
+  post,
   ReadTimeout,
   runtime,
   stream,
@@ -34,6 +35,17 @@ describe("ferry on Node", () => {
     const transport = runtime.transportFactory?.(network);
     expect(transport).toBeInstanceOf(UndiciTransport);
     await transport?.close();
+  });
+
+  it("top-level functions send over the network and read the body before their client closes", async () => {
+    await using server = await startHttpServer((req, res) => {
+      let body = "";
+      req.on("data", (chunk: Buffer) => (body += chunk));
+      req.on("end", () => res.end(`${req.method} ${body}`));
+    });
+    const response = await post(server.url, { json: { a: 1 }, trustEnv: false });
+    expect(response.statusCode).toBe(200);
+    expect(response.text).toBe('POST {"a":1}');
   });
 
   it("sends a Client's requests over the network with the default headers", async () => {

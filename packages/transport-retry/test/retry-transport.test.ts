@@ -227,8 +227,10 @@ describe("RetryTransport", () => {
     const sending = transport.handleRequest(request("GET", server.url));
     while (state.hits === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     const started = performance.now();
+    // The expectation is attached before close() so the rejection is never without a handler.
+    const ended = expect(sending).rejects.toThrow(/closed while waiting to retry GET/);
     await transport.close();
-    await expect(sending).rejects.toThrow(/closed while waiting to retry GET/);
+    await ended;
     expect(performance.now() - started).toBeLessThan(1000);
     await expect(transport.handleRequest(request("GET", server.url))).rejects.toThrow(/has been closed/);
   });
@@ -283,7 +285,8 @@ describe("RetryTransport in a Client", () => {
     const client = new Client({ transport: retrying(new Retry()).transport });
     const sending = client.get(server.url);
     while (state.hits === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    const ended = expect(sending).rejects.toThrow(/closed while waiting to retry/);
     await client.close();
-    await expect(sending).rejects.toThrow(/closed while waiting to retry/);
+    await ended;
   });
 });
