@@ -50,26 +50,21 @@ describe("where a SyncClient runs", () => {
   // The built package: run `pnpm build` (as `pnpm test` does) first.
   const built =
     existsSync(join(packageDir, "dist/node.cjs")) && existsSync(join(packageDir, "dist/sync/worker.js"));
+  const report = (entry: string) =>
+    `const response = new SyncClient().get(process.env.URL);
+    console.log(JSON.stringify({ entry: ${entry}, status: response.statusCode, text: response.text }));`;
+  const cjs = `const { SyncClient } = require("ferry"); ${report('require.resolve("ferry")')}`;
+  const esm = `import { SyncClient } from "ferry"; ${report('import.meta.resolve("ferry")')}`;
   it.runIf(built).each([
-    [
-      "Node 20.18, without require(esm): the CommonJS build",
-      ["--no-experimental-require-module"],
-      "node.cjs",
-    ],
-    ["require(esm): the ES module build", [], "node.js"],
-  ])("works from CommonJS callers on %s", async (_, flags, entry) => {
-    const program = `
-      const { SyncClient } = require("ferry");
-      const response = new SyncClient().get(process.argv[1]);
-      console.log(JSON.stringify({ entry: require.resolve("ferry"), status: response.statusCode, text: response.text }));
-    `;
-    const { stdout } = await run(process.execPath, [...flags, "-e", program, `${http.url}/bytes/4`], {
-      cwd: packageDir,
-      timeout: 10_000,
-    });
+    ["CommonJS on Node 20.18 (no require(esm))", ["--no-experimental-require-module", "-e", cjs], "node.cjs"],
+    ["CommonJS with require(esm)", ["-e", cjs], "node.js"],
+    ["an ES module", ["--input-type=module", "-e", esm], "node.js"],
+  ])("works from %s, with the built package", async (_, args, entry) => {
+    const env = { ...process.env, URL: `${http.url}/bytes/4` };
+    const { stdout } = await run(process.execPath, args, { cwd: packageDir, env, timeout: 10_000 });
     const result = JSON.parse(stdout) as { entry: string; status: number; text: string };
     expect(result).toMatchObject({ status: 200, text: "aaaa" });
-    expect(result.entry.endsWith(join("dist", entry))).toBe(true);
+    expect(result.entry.endsWith(`dist/${entry}`)).toBe(true);
   });
 });
 

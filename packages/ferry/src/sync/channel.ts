@@ -21,10 +21,11 @@ export interface Inbox {
 /**
  * The code a worker thread starts with: it marks the shared signal when the thread exits, for whatever reason (a
  * blocked caller cannot see the Worker's `exit` event), then loads the worker module, reporting a failure to load
- * it as a `fatal` message.
+ * it as a `fatal` message. It runs as a script or as a module (`--input-type=module` is inherited), so it uses
+ * neither `require` nor `import` declarations.
  */
 const BOOTSTRAP = `
-const { workerData } = require("node:worker_threads");
+const { workerData } = process.getBuiltinModule("node:worker_threads");
 const { port, signal, script } = workerData;
 const wake = () => { Atomics.add(signal, ${SIGNAL.posted}, 1); Atomics.notify(signal, ${SIGNAL.posted}); };
 process.on("exit", () => { Atomics.store(signal, ${SIGNAL.stopped}, 1); wake(); });
