@@ -248,6 +248,17 @@ describe("SyncClient over HTTPS and HTTP/2", () => {
     using response = client.stream("GET", "/chunks?count=3&delay=10");
     expect([...response.iterLinesSync()].map((line) => line.split(" ")[1])).toEqual(["0", "1", "2"]);
   });
+
+  it("reads two responses streaming at once, in turns", () => {
+    using client = new SyncClient({ baseUrl: h2.url, http2: true, verify: certs.caPath });
+    using a = client.stream("GET", "/chunks?count=3&delay=20");
+    using b = client.stream("GET", "/chunks?count=3&delay=20");
+    const [linesA, linesB] = [a.iterLinesSync()[Symbol.iterator](), b.iterLinesSync()[Symbol.iterator]()];
+    const turns: string[] = [];
+    for (let i = 0; i < 3; i++)
+      turns.push(`a${linesA.next().value?.split(" ")[1]}`, `b${linesB.next().value?.split(" ")[1]}`);
+    expect(turns).toEqual(["a0", "b0", "a1", "b1", "a2", "b2"]);
+  });
 });
 
 const none = { connect: null, read: null, write: null, pool: null };
