@@ -9,7 +9,7 @@
  */
 import type { BaseTransport } from "./base-transport.js";
 import type { SyncTransportFactory } from "./client/sync-transport.js";
-import type { Limits, Proxy } from "./config.js";
+import type { Limits, Proxy as ProxyConfig } from "./config.js";
 
 /**
  * An incremental, synchronous content decoder (gzip, deflate, br, zstd...). `decode` is called with each chunk as
@@ -30,7 +30,7 @@ export interface TransportFactoryOptions {
   http1: boolean;
   http2: boolean;
   limits: Limits;
-  proxy: Proxy | null;
+  proxy: ProxyConfig | null;
   trustEnv: boolean;
 }
 

@@ -58,8 +58,6 @@ export function isAsyncByteStream(stream: ByteStream): stream is AsyncByteStream
   return typeof (stream as Partial<AsyncByteStream>)[Symbol.asyncIterator] === "function";
 }
 
-
-
 /** Reads a whole body into one `Uint8Array`. */
 export async function readAll(stream: ByteStream): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];

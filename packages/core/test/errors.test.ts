@@ -1,4 +1,3 @@
-import { describe, expect, it } from "vitest";
 import {
   ConnectTimeout,
   HTTPError,
@@ -11,6 +10,7 @@ import {
   TimeoutException,
   TransportError,
 } from "@ferry/core";
+import { describe, expect, it } from "vitest";
 
 describe("errors", () => {
   it.each([
