@@ -162,6 +162,39 @@ describe("SyncClient request bodies across redirects", () => {
   });
 });
 
+describe("SyncClient through a proxy", () => {
+  let proxy: ServerThread;
+  beforeAll(async () => {
+    proxy = await startServerThread("proxy");
+  });
+  afterAll(async () => {
+    await proxy?.close();
+  });
+  const through = (credentials: string) => proxy.url.replace("//", `//${credentials}@`);
+
+  it.each([
+    ["the proxy option", "user:pass", 200],
+    ["the proxy option, with the wrong credentials", "user:wrong", 407],
+  ])("sends through %s", (_, credentials, status) => {
+    using client = new SyncClient({ proxy: through(credentials) });
+    expect(client.get(`${http.url}/bytes/3`).statusCode).toBe(status);
+  });
+
+  it("sends through the proxy of the environment", () => {
+    const saved = process.env["HTTP_PROXY"];
+    process.env["HTTP_PROXY"] = through("user:wrong");
+    try {
+      using client = new SyncClient();
+      expect(client.get(`${http.url}/bytes/3`).statusCode).toBe(407);
+      using direct = new SyncClient({ trustEnv: false });
+      expect(direct.get(`${http.url}/bytes/3`).statusCode).toBe(200);
+    } finally {
+      if (saved === undefined) delete process.env["HTTP_PROXY"];
+      else process.env["HTTP_PROXY"] = saved;
+    }
+  });
+});
+
 describe("SyncClient timeouts, by phase", () => {
   it("raises ConnectTimeout when the TLS handshake stalls", () => {
     using client = new SyncClient({ timeout: { connect: 100, read: 5000, write: 5000, pool: 5000 } });

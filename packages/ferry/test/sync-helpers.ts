@@ -58,7 +58,8 @@ export interface ServerThread {
 
 /**
  * Starts a loopback server on a thread of its own: `http`, `https` and `h2` (HTTP/2 over TLS) serve the routes of
- * fixtures/server-thread.ts with the test certificates; `raw` accepts connections and never answers.
+ * fixtures/server-thread.ts with the test certificates; `raw` accepts connections and never answers; `proxy` is a
+ * forwarding HTTP proxy wanting the credentials `user:pass`.
  */
 export async function startServerThread(kind: ServerThreadData["kind"]): Promise<ServerThread> {
   const outdir = await bundleSyncModules();
@@ -68,7 +69,7 @@ export async function startServerThread(kind: ServerThreadData["kind"]): Promise
     worker.once("message", (message: { port: number }) => resolve(message.port));
     worker.once("error", reject);
   });
-  const scheme = kind === "http" || kind === "raw" ? "http" : "https";
+  const scheme = kind === "http" || kind === "raw" || kind === "proxy" ? "http" : "https";
   const close = async () => {
     await worker.terminate();
   };
