@@ -3,6 +3,7 @@
  * `sync-client.test.ts` against `SyncClient`. A behaviour added here is checked for both.
  */
 import { authBehaviours } from "./auth.js";
+import { cookieBehaviours } from "./cookies.js";
 import type { Behaviour } from "./harness.js";
 import { redirectBehaviours } from "./redirects.js";
 import { requestBehaviours } from "./requests.js";
@@ -16,5 +17,6 @@ export const behaviourTables: ReadonlyArray<{ readonly topic: string; readonly r
     { topic: "requests", rows: requestBehaviours },
     { topic: "redirects", rows: redirectBehaviours },
     { topic: "auth", rows: authBehaviours },
+    { topic: "cookies", rows: cookieBehaviours },
     { topic: "session", rows: sessionBehaviours },
   ];

@@ -1,6 +1,5 @@
-/** Behaviours of a client's session state: cookies, event hooks, mounts, streaming and closing. */
+/** Behaviours of a client's session state: event hooks, mounts, streaming and closing. */
 import {
-  Cookies,
   HTTPStatusError,
   type Request,
   Response,
@@ -11,72 +10,7 @@ import {
 } from "@ferry/core";
 import { MockTransport } from "@ferry/transport-mock";
 import { expect } from "vitest";
-import { type Behaviour, behaviour, chunks, echoClient, type Harness } from "./harness.js";
-
-function cookieApp(request: Request): Response {
-  switch (request.url.path) {
-    case "/set_cookie":
-      return new Response(200, { headers: { "set-cookie": "example-name=example-value" } });
-    case "/set_scoped":
-      return new Response(200, {
-        headers: [
-          ["set-cookie", "api=1; Path=/api"],
-          ["set-cookie", "site=2; Path=/"],
-        ],
-      });
-    case "/login":
-      return new Response(303, { headers: { location: "/", "set-cookie": "session=abc; path=/; httponly" } });
-    case "/logout":
-      return new Response(303, {
-        headers: {
-          location: "/",
-          "set-cookie": "session=null; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT",
-        },
-      });
-    default:
-      return new Response(200, { json: { cookies: request.headers.get("cookie") ?? null } });
-  }
-}
-
-const ECHO = "http://example.org/echo_cookies";
-const cookieClient = (h: Harness, options: Parameters<Harness["client"]>[0] = {}) =>
-  h.client({ transport: new MockTransport(cookieApp), ...options });
-
-const cookies: Behaviour[] = [
-  behaviour("sends the client's cookies with per-request ones", async (h) => {
-    const client = cookieClient(h, { cookies: { a: "1" } });
-    expect((await client.get(ECHO, { cookies: { b: "2" } })).json()).toEqual({ cookies: "a=1; b=2" });
-    expect(client.cookies.get("b")).toBeUndefined();
-  }),
-  behaviour("sends cookies assigned to client.cookies", async (h) => {
-    const client = cookieClient(h);
-    const jar = new Cookies();
-    jar.set("example-name", "example-value");
-    client.cookies = jar;
-    expect((await client.get(ECHO)).json()).toEqual({ cookies: "example-name=example-value" });
-  }),
-  behaviour("stores Set-Cookie in the client's jar and sends it later, by path", async (h) => {
-    const client = cookieClient(h);
-    await client.get("http://example.org/set_scoped");
-    expect((await client.get("http://example.org/api/echo")).json()).toEqual({ cookies: "api=1; site=2" });
-    expect((await client.get(ECHO)).json()).toEqual({ cookies: "site=2" });
-    expect((await client.get("http://other.example/echo")).json()).toEqual({ cookies: null });
-  }),
-  behaviour("stores the cookies of a streamed response", async (h) => {
-    const client = cookieClient(h);
-    await h.streamWith(client, "GET", "http://example.org/set_cookie", {}, () => undefined);
-    expect(client.cookies.get("example-name")).toBe("example-value");
-  }),
-  behaviour("recomputes Cookie from the jar on each redirect hop", async (h) => {
-    const client = cookieClient(h, { followRedirects: true });
-    const cookie = async (method: string, path: string) =>
-      (await client.request(method, `https://example.com${path}`)).json<{ cookies: string | null }>().cookies;
-    expect(await cookie("GET", "/")).toBeNull();
-    expect(await cookie("POST", "/login")).toBe("session=abc");
-    expect(await cookie("GET", "/")).toBe("session=abc");
-    expect(await cookie("POST", "/logout")).toBeNull();
-  }),
-];
+import { type Behaviour, behaviour, chunks, echoClient } from "./harness.js";
 
 function hookApp(request: Request): Response {
   if (request.url.path === "/redirect") return new Response(303, { headers: { location: "/" } });
@@ -267,11 +201,5 @@ const state: Behaviour[] = [
   }),
 ];
 
-/** Cookies, hooks, mounts, streaming and client state. */
-export const sessionBehaviours: readonly Behaviour[] = [
-  ...cookies,
-  ...hooks,
-  ...mounts,
-  ...streaming,
-  ...state,
-];
+/** Hooks, mounts, streaming and client state. */
+export const sessionBehaviours: readonly Behaviour[] = [...hooks, ...mounts, ...streaming, ...state];
