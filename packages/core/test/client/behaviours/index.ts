@@ -5,6 +5,7 @@
 import { authBehaviours } from "./auth.js";
 import { cookieBehaviours } from "./cookies.js";
 import type { Behaviour } from "./harness.js";
+import { headerBehaviours } from "./headers.js";
 import { redirectBehaviours } from "./redirects.js";
 import { requestBehaviours } from "./requests.js";
 import { sessionBehaviours } from "./session.js";
@@ -15,6 +16,7 @@ export { type Behaviour, clientHarness, type Harness, syncClientHarness } from "
 export const behaviourTables: ReadonlyArray<{ readonly topic: string; readonly rows: readonly Behaviour[] }> =
   [
     { topic: "requests", rows: requestBehaviours },
+    { topic: "headers and params", rows: headerBehaviours },
     { topic: "redirects", rows: redirectBehaviours },
     { topic: "auth", rows: authBehaviours },
     { topic: "cookies", rows: cookieBehaviours },

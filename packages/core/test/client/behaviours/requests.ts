@@ -1,14 +1,5 @@
-/** Behaviours of requests: methods, bodies, building and sending, baseUrl, params, headers and timeouts. */
-import {
-  ConnectError,
-  QueryParams,
-  Request,
-  Response,
-  supportedEncodings,
-  Timeout,
-  USE_CLIENT_DEFAULT,
-  VERSION,
-} from "@ferry/core";
+/** Behaviours of requests: methods, bodies, building and sending, baseUrl, timeouts and responses. */
+import { ConnectError, Request, Response, Timeout, USE_CLIENT_DEFAULT } from "@ferry/core";
 import { MockTransport } from "@ferry/transport-mock";
 import { expect } from "vitest";
 import { type Behaviour, behaviour, chunks, echoClient, echoed } from "./harness.js";
@@ -168,59 +159,6 @@ const timeouts: Behaviour[] = [
   }),
 ];
 
-const paramsAndHeaders: Behaviour[] = [
-  ...(
-    [
-      ["client and request params", "first=str", { second: "dict" }, "/echo", "?first=str&second=dict"],
-      ["request keys replacing the client's", { a: ["1", "2"], b: "3" }, { a: "x" }, "/echo", "?a=x&b=3"],
-      ["the URL's own query first", { y: 2 }, undefined, "/echo?x=1", "?x=1&y=2"],
-      ["params replacing the URL's keys", undefined, { x: 2 }, "/echo?x=1&z=3", "?x=2&z=3"],
-    ] as const
-  ).map(([name, clientParams, requestParams, path, query]) =>
-    behaviour(`merges ${name}`, async (h) => {
-      const client = echoClient(h, clientParams === undefined ? {} : { params: clientParams });
-      const response = await client.get(
-        `http://example.org${path}`,
-        requestParams && { params: requestParams },
-      );
-      expect(echoed(response).url).toBe(`http://example.org/echo${query}`);
-    }),
-  ),
-  behaviour("normalises assigned params", async (h) => {
-    const client = echoClient(h);
-    client.params = "a=b";
-    expect(client.params).toBeInstanceOf(QueryParams);
-    expect(echoed(await client.get(URL_)).url).toBe("http://example.org/?a=b");
-  }),
-  behaviour("sends Host, then the defaults in httpx's order, then the client's headers", async (h) => {
-    const response = await echoClient(h, { headers: { "Example-Header": "example-value" } }).get(URL_);
-    expect(echoed(response).headers).toEqual([
-      ["Host", "example.org"],
-      ["Accept", "*/*"],
-      ["Accept-Encoding", supportedEncodings().join(", ")],
-      ["Connection", "keep-alive"],
-      ["User-Agent", `ferry/${VERSION}`],
-      ["Example-Header", "example-value"],
-    ]);
-  }),
-  behaviour("lets request headers replace the client's, all values of a name", async (h) => {
-    const client = echoClient(h, {
-      headers: [
-        ["X-Token", "a"],
-        ["X-Token", "b"],
-      ],
-    });
-    const response = await client.get(URL_, { headers: { "X-Token": "c" } });
-    expect(echoed(response).headers.filter(([name]) => name === "X-Token")).toEqual([["X-Token", "c"]]);
-    expect(client.headers.getList("x-token")).toEqual(["a", "b"]);
-  }),
-  behaviour("sees changes made to client.headers on later requests", async (h) => {
-    const client = echoClient(h);
-    client.headers.set("X-Later", "yes");
-    expect(echoed(await client.get(URL_)).header["x-later"]).toBe("yes");
-  }),
-];
-
 const responses: Behaviour[] = [
   behaviour("reads the body unless streaming", async (h) => {
     const response = await echoClient(h).get(URL_);
@@ -297,11 +235,5 @@ const responses: Behaviour[] = [
   }),
 ];
 
-/** Requests, sending, timeouts, params, headers and responses. */
-export const requestBehaviours: readonly Behaviour[] = [
-  ...methods,
-  ...sending,
-  ...timeouts,
-  ...paramsAndHeaders,
-  ...responses,
-];
+/** Requests, sending, timeouts and responses. */
+export const requestBehaviours: readonly Behaviour[] = [...methods, ...sending, ...timeouts, ...responses];
