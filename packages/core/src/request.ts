@@ -188,7 +188,19 @@ function checkOptions(options: RequestOptions): void {
   }
 }
 
+// The methods nearly every request uses, already valid and upper-case: no need to check or convert them.
+const COMMON_METHODS: ReadonlySet<unknown> = new Set([
+  "GET",
+  "POST",
+  "PUT",
+  "PATCH",
+  "DELETE",
+  "HEAD",
+  "OPTIONS",
+]);
+
 function normalizeMethod(method: unknown): string {
+  if (COMMON_METHODS.has(method)) return method as string;
   if (typeof method !== "string")
     throw new TypeError(`method must be a string, got ${describeType(method)}.`);
   if (!METHOD.test(method))
