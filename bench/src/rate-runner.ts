@@ -27,6 +27,8 @@ export interface RateCell {
   readonly rates: readonly number[];
   /** Median share of one core the server used while this client ran. */
   readonly serverCpu: number;
+  /** Why the client could not finish the scenario, when it could not. */
+  readonly error?: string;
 }
 
 interface Contestant {
@@ -35,6 +37,7 @@ interface Contestant {
   readonly op: () => Promise<void>;
   readonly rates: number[];
   readonly cpu: number[];
+  error?: string;
 }
 
 function progress(text: string): void {
@@ -57,6 +60,26 @@ async function measureOnce(
   contestant.cpu.push((cpuAfter - cpuBefore) / (run.seconds * 1000));
 }
 
+/**
+ * Runs one step of a contestant unless it failed already; a failure is recorded (and reported in the table)
+ * instead of ending the whole run.
+ */
+async function guarded(contestant: Contestant, step: () => Promise<unknown>): Promise<void> {
+  if (contestant.error !== undefined) return;
+  try {
+    await step();
+  } catch (error) {
+    contestant.error = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    progress(`\n  ${contestant.name} failed: ${contestant.error}\n`);
+  }
+}
+
+function cellOf({ name, rates, cpu, error }: Contestant, concurrency: number): RateCell {
+  if (error !== undefined)
+    return { client: name, concurrency, rate: Number.NaN, rates: [], serverCpu: 0, error };
+  return { client: name, concurrency, rate: median(rates), rates, serverCpu: median(cpu) };
+}
+
 /** Measures `scenario` at each of its concurrencies for every client in `specs` that can take part. */
 export async function runRateScenario(
   scenario: RateScenario,
@@ -75,16 +98,18 @@ export async function runRateScenario(
       const client = spec.create({ origin, http2: scenario.http2, ca: settings.ca });
       return { name: spec.name, client, op: scenario.op(client), rates: [], cpu: [] };
     });
-    for (const contestant of contestants) await closedLoop(contestant.op, concurrency, settings.warmupMs);
+    for (const contestant of contestants) {
+      await guarded(contestant, () => closedLoop(contestant.op, concurrency, settings.warmupMs));
+    }
     for (let round = 0; round < settings.rounds; round++) {
       for (const contestant of rotate(contestants, round)) {
-        await measureOnce(contestant, scenario, concurrency, settings, server);
+        await guarded(contestant, () => measureOnce(contestant, scenario, concurrency, settings, server));
       }
       progress(".");
     }
-    for (const { name, client, rates, cpu } of contestants) {
-      await client.close();
-      cells.push({ client: name, concurrency, rate: median(rates), rates, serverCpu: median(cpu) });
+    for (const contestant of contestants) {
+      await contestant.client.close().catch(() => {});
+      cells.push(cellOf(contestant, concurrency));
     }
     progress("\n");
   }

@@ -55,6 +55,7 @@ function ratio(value: number): string {
 }
 
 function spread(cell: RateCell): string {
+  if (cell.error !== undefined) return "failed";
   const half = (Math.max(...cell.rates) - Math.min(...cell.rates)) / 2;
   return `±${Math.round((half / cell.rate) * 100)}%`;
 }
@@ -79,7 +80,10 @@ function rateTable({ scenario, cells, reference = FERRY }: ScenarioResult): stri
     row.push(`${Math.round(last.serverCpu * 100)}%`);
     return row;
   });
-  return `### ${scenario.title}\n\n${table(head, rows)}`;
+  const failures = cells
+    .filter((cell) => cell.error !== undefined)
+    .map((cell) => `\n- ${cell.client} failed at c=${cell.concurrency}: ${cell.error}`);
+  return `### ${scenario.title}\n\n${table(head, rows)}${failures.length > 0 ? `\n${failures.join("")}` : ""}`;
 }
 
 function summary(results: Results): string {

@@ -92,7 +92,11 @@ function respond(stream: ServerHttp2Stream, type: string, body: Buffer): void {
   stream.end(body);
 }
 
+function ignore(): void {}
+
 function handleHttp2(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void {
+  // A client that resets a stream or drops its session is the client's failure to report, not the server's.
+  stream.on("error", ignore);
   const path = String(headers[h2.HTTP2_HEADER_PATH]);
   const method = headers[h2.HTTP2_HEADER_METHOD];
   if (method === "GET" && path === "/json") respond(stream, "application/json", SMALL_JSON);
@@ -128,6 +132,9 @@ const http2 = createSecureServer({
   settings: { maxConcurrentStreams: 256 },
 });
 http2.on("stream", handleHttp2);
+http2.on("sessionError", ignore);
+http2.on("session", (session) => session.on("error", ignore));
+http1.on("clientError", (_error, socket) => socket.destroy());
 
 await Promise.all([
   new Promise<void>((resolve) => http1.listen(0, "127.0.0.1", resolve)),
