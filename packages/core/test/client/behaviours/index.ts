@@ -6,6 +6,7 @@ import { authBehaviours } from "./auth.js";
 import { cookieBehaviours } from "./cookies.js";
 import type { Behaviour } from "./harness.js";
 import { headerBehaviours } from "./headers.js";
+import { hookBehaviours } from "./hooks.js";
 import { redirectBehaviours } from "./redirects.js";
 import { requestBehaviours } from "./requests.js";
 import { sessionBehaviours } from "./session.js";
@@ -20,5 +21,6 @@ export const behaviourTables: ReadonlyArray<{ readonly topic: string; readonly r
     { topic: "redirects", rows: redirectBehaviours },
     { topic: "auth", rows: authBehaviours },
     { topic: "cookies", rows: cookieBehaviours },
+    { topic: "event hooks", rows: hookBehaviours },
     { topic: "session", rows: sessionBehaviours },
   ];

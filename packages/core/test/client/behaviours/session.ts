@@ -1,96 +1,8 @@
-/** Behaviours of a client's session state: event hooks, mounts, streaming and closing. */
-import {
-  HTTPStatusError,
-  type Request,
-  Response,
-  runtime,
-  supportedEncodings,
-  UnsupportedProtocol,
-  VERSION,
-} from "@ferry/core";
+/** Behaviours of a client's session state: mounts, streaming and closing. */
+import { Response, runtime, UnsupportedProtocol } from "@ferry/core";
 import { MockTransport } from "@ferry/transport-mock";
 import { expect } from "vitest";
 import { type Behaviour, behaviour, chunks, echoClient } from "./harness.js";
-
-function hookApp(request: Request): Response {
-  if (request.url.path === "/redirect") return new Response(303, { headers: { location: "/" } });
-  if (request.url.path.startsWith("/status/")) return new Response(Number(request.url.path.slice(-3)));
-  return new Response(200, { headers: { server: "testserver" }, text: "body" });
-}
-
-const hooks: Behaviour[] = [
-  behaviour("runs request and response hooks", async (h) => {
-    const events: [string, Record<string, string>][] = [];
-    const client = h.client({
-      transport: new MockTransport(hookApp),
-      eventHooks: {
-        request: [(request) => events.push(["request", Object.fromEntries(request.headers)])],
-        response: [(response) => events.push(["response", Object.fromEntries(response.headers)])],
-      },
-    });
-    await client.get("http://127.0.0.1:8000/", { auth: ["username", "password"] });
-    expect(events).toEqual([
-      [
-        "request",
-        {
-          host: "127.0.0.1:8000",
-          accept: "*/*",
-          "accept-encoding": supportedEncodings().join(", "),
-          connection: "keep-alive",
-          "user-agent": `ferry/${VERSION}`,
-          authorization: "Basic dXNlcm5hbWU6cGFzc3dvcmQ=",
-        },
-      ],
-      [
-        "response",
-        { server: "testserver", "content-length": "4", "content-type": "text/plain; charset=utf-8" },
-      ],
-    ]);
-  }),
-  behaviour("runs hooks for every redirect hop", async (h) => {
-    const events: string[] = [];
-    const client = h.client({
-      transport: new MockTransport(hookApp),
-      followRedirects: true,
-      eventHooks: {
-        request: [(request) => events.push(`request ${request.url.path}`)],
-        response: [(response) => events.push(`response ${response.statusCode}`)],
-      },
-    });
-    await client.get("http://example.org/redirect");
-    expect(events).toEqual(["request /redirect", "response 303", "request /", "response 200"]);
-  }),
-  behaviour("propagates an error of a response hook and closes the response", async (h) => {
-    let seen: Response | undefined;
-    const raise = (response: Response) => {
-      seen = response;
-      response.raiseForStatus();
-    };
-    const client = h.client({ eventHooks: { response: [raise] }, transport: new MockTransport(hookApp) });
-    const error = await (async () => client.get("http://example.org/status/400"))().catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(HTTPStatusError);
-    expect((error as HTTPStatusError).response).toBe(seen);
-    expect(seen?.isClosed).toBe(true);
-  }),
-  behaviour("runs response hooks before the body is read", async (h) => {
-    let consumed: boolean | undefined;
-    const client = h.client({
-      transport: new MockTransport(() => new Response(200, { content: chunks("streamed") })),
-      eventHooks: { response: [(response) => (consumed = response.isStreamConsumed)] },
-    });
-    expect((await client.get("http://example.org/")).text).toBe("streamed");
-    expect(consumed).toBe(false);
-  }),
-  behaviour("lets a request hook change the request, including hooks pushed later", async (h) => {
-    const client = h.client({
-      transport: new MockTransport(
-        (request) => new Response(200, { text: request.headers.get("x-signed") ?? "" }),
-      ),
-    });
-    client.eventHooks.request.push((request) => request.headers.set("X-Signed", "yes"));
-    expect((await client.get("http://example.org/")).text).toBe("yes");
-  }),
-];
 
 const named = (name: string) => new MockTransport(() => new Response(200, { json: name }));
 
@@ -201,5 +113,5 @@ const state: Behaviour[] = [
   }),
 ];
 
-/** Hooks, mounts, streaming and client state. */
-export const sessionBehaviours: readonly Behaviour[] = [...hooks, ...mounts, ...streaming, ...state];
+/** Mounts, streaming and client state. */
+export const sessionBehaviours: readonly Behaviour[] = [...mounts, ...streaming, ...state];
