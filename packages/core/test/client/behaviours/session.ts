@@ -7,10 +7,42 @@ import { type Behaviour, behaviour, chunks, echoClient } from "./harness.js";
 const named = (name: string) => new MockTransport(() => new Response(200, { json: name }));
 
 const mounts: Behaviour[] = [
+  behaviour("sends to a mounted transport by scheme, the rest to the default transport", async (h) => {
+    const client = h.client({ transport: named("unmounted"), mounts: { "custom://": named("mounted") } });
+    expect((await client.get("https://www.example.com")).json()).toBe("unmounted");
+    expect((await client.get("custom://www.example.com")).json()).toBe("mounted");
+  }),
+  behaviour("sends everything to an all:// mount, with no default transport at all", async (h) => {
+    const client = h.client({ mounts: { "all://": named("mounted") } });
+    expect((await client.get("https://www.example.com")).json()).toBe("mounted");
+  }),
   ...(
     [
+      ["http://example.com", {}, "default"],
       ["http://example.com", { "https://": "a" }, "default"],
+      ["http://example.com", { "http://example.net": "a" }, "default"],
+      ["http://example.com", { "http://*": "a" }, "a"],
+      ["https://example.com", { "http://*": "a" }, "default"],
+      ["http://example.com", { "http://example.com": "a" }, "a"],
+      ["http://www.example.com", { "http://example.com": "a" }, "default"],
+      ["http://example.com", { "http://*.example.com": "a" }, "default"],
       ["http://www.example.com", { "http://*.example.com": "a" }, "a"],
+      ["http://example.com", { "http://*example.com": "a" }, "a"],
+      ["http://www.example.com", { "http://*example.com": "a" }, "a"],
+      ["http://wwwexample.com", { "http://*example.com": "a" }, "default"],
+      ["http://example.com:443", { "http://example.com": "a" }, "a"],
+      ["http://example.com", { "all://": "a" }, "a"],
+      ["http://example.com", { "all://example.com": "a" }, "a"],
+      ["http://example.com", { "http://example.com:80": "a" }, "a"],
+      ["http://example.com:8080", { "http://example.com:8080": "a" }, "a"],
+      ["http://example.com:8080", { "http://example.com": "a" }, "a"],
+      [
+        "http://example.com",
+        { "all://": "1", "http://": "2", "all://example.com": "3", "http://example.com": "4" },
+        "4",
+      ],
+      ["http://example.com", { "all://": "1", "http://": "2", "all://example.com": "3" }, "3"],
+      ["http://example.com", { "all://": "1", "http://": "2" }, "2"],
       ["http://example.com:8080", { "all://example.com": "1", "all://*:8080": "2" }, "2"],
       ["http://example.com", { "all://example.com": null, "all://": "1" }, "default"],
     ] as const
@@ -23,9 +55,29 @@ const mounts: Behaviour[] = [
       expect((await client.get(url)).json()).toBe(expected);
     }),
   ),
-  behaviour("raises UnsupportedProtocol for a scheme no mount claims", async (h) => {
-    const client = h.client({ transport: named("default") });
+  ...(
+    [
+      ["ftp://example.org/", "Request URL has an unsupported protocol 'ftp://'."],
+      ["invalid://example.org", "Request URL has an unsupported protocol 'invalid://'."],
+      ["example.org/path", "Request URL is missing an 'http://' or 'https://' protocol."],
+      ["/path", "Request URL is missing an 'http://' or 'https://' protocol."],
+    ] as const
+  ).map(([url, message]) =>
+    behaviour(`raises UnsupportedProtocol, with the request, for ${url} without a mount`, async (h) => {
+      const client = h.client({ transport: named("default") });
+      const error = await (async () => client.get(url))().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UnsupportedProtocol);
+      expect((error as UnsupportedProtocol).message).toBe(message);
+      expect((error as UnsupportedProtocol).request.url.toString()).toBe(url);
+    }),
+  ),
+  behaviour("raises UnsupportedProtocol for a null mount of another scheme", async (h) => {
+    const client = h.client({ transport: named("default"), mounts: { "ftp://": null } });
     await expect(async () => client.get("ftp://example.org/")).rejects.toThrow(UnsupportedProtocol);
+  }),
+  behaviour("raises for an http URL without a host", async (h) => {
+    const client = h.client({ transport: named("default") });
+    await expect(async () => client.get("http://")).rejects.toThrow(/missing a host/);
   }),
   behaviour("sends to mounted transports without a default transport or factory", async (h) => {
     const saved = [runtime.transportFactory, runtime.syncTransportFactory] as const;
@@ -105,7 +157,7 @@ const state: Behaviour[] = [
     const shared = closing("shared");
     const client = h.client({
       transport: closing("default"),
-      mounts: { "https://a.test": shared, "https://b.test": shared },
+      mounts: { "https://a.test": shared, "https://b.test": shared, "https://c.test": null },
     });
     await client.close();
     await client.close();

@@ -1,11 +1,4 @@
-import {
-  Client,
-  type ClientOptions,
-  Response,
-  runtime,
-  type TransportFactoryOptions,
-  UnsupportedProtocol,
-} from "@ferry/core";
+import { Client, type ClientOptions, Response, runtime, type TransportFactoryOptions } from "@ferry/core";
 import { MockTransport } from "@ferry/transport-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
@@ -17,98 +10,6 @@ function named(name: string): MockTransport {
 async function carrier(client: Client, url: string): Promise<unknown> {
   return (await client.get(url)).json();
 }
-
-describe("mounts", () => {
-  it("sends to a mounted transport by scheme, the rest to the default transport", async () => {
-    const client = new Client({ transport: named("unmounted"), mounts: { "custom://": named("mounted") } });
-    expect(await carrier(client, "https://www.example.com")).toBe("unmounted");
-    expect(await carrier(client, "custom://www.example.com")).toBe("mounted");
-  });
-
-  it("sends everything to an all:// mount, with no default transport at all", async () => {
-    const client = new Client({ mounts: { "all://": named("mounted") } });
-    expect(await carrier(client, "https://www.example.com")).toBe("mounted");
-  });
-
-  it.each([
-    ["http://example.com", {}, "default"],
-    ["http://example.com", { "https://": "a" }, "default"],
-    ["http://example.com", { "http://example.net": "a" }, "default"],
-    ["http://example.com", { "http://*": "a" }, "a"],
-    ["https://example.com", { "http://*": "a" }, "default"],
-    ["http://example.com", { "http://example.com": "a" }, "a"],
-    ["http://www.example.com", { "http://example.com": "a" }, "default"],
-    ["http://example.com", { "http://*.example.com": "a" }, "default"],
-    ["http://www.example.com", { "http://*.example.com": "a" }, "a"],
-    ["http://example.com", { "http://*example.com": "a" }, "a"],
-    ["http://www.example.com", { "http://*example.com": "a" }, "a"],
-    ["http://wwwexample.com", { "http://*example.com": "a" }, "default"],
-    ["http://example.com:443", { "http://example.com": "a" }, "a"],
-    ["http://example.com", { "all://": "a" }, "a"],
-    ["http://example.com", { "all://example.com": "a" }, "a"],
-    ["http://example.com", { "http://example.com:80": "a" }, "a"],
-    ["http://example.com:8080", { "http://example.com:8080": "a" }, "a"],
-    ["http://example.com:8080", { "http://example.com": "a" }, "a"],
-    [
-      "http://example.com",
-      { "all://": "1", "http://": "2", "all://example.com": "3", "http://example.com": "4" },
-      "4",
-    ],
-    ["http://example.com", { "all://": "1", "http://": "2", "all://example.com": "3" }, "3"],
-    ["http://example.com", { "all://": "1", "http://": "2" }, "2"],
-    ["http://example.com:8080", { "all://example.com": "1", "all://*:8080": "2" }, "2"],
-    ["http://example.com", { "all://example.com": null, "all://": "1" }, "default"],
-  ])("sends %s with mounts %j to %s", async (url, mounts, expected) => {
-    const transports = Object.fromEntries(
-      Object.entries(mounts).map(([pattern, name]) => [pattern, name === null ? null : named(name)]),
-    );
-    const client = new Client({ transport: named("default"), mounts: transports });
-    expect(await carrier(client, url)).toBe(expected);
-  });
-
-  it.each([
-    ["ftp://example.org/", "Request URL has an unsupported protocol 'ftp://'."],
-    ["invalid://example.org", "Request URL has an unsupported protocol 'invalid://'."],
-    ["example.org/path", "Request URL is missing an 'http://' or 'https://' protocol."],
-    ["/path", "Request URL is missing an 'http://' or 'https://' protocol."],
-  ])("raises UnsupportedProtocol for %s without a mount", async (url, message) => {
-    const client = new Client({ transport: named("default") });
-    const error = await client.get(url).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(UnsupportedProtocol);
-    expect((error as UnsupportedProtocol).message).toBe(message);
-    expect((error as UnsupportedProtocol).request.url.toString()).toBe(url);
-  });
-
-  it("raises UnsupportedProtocol for a null mount of another scheme", async () => {
-    const client = new Client({ transport: named("default"), mounts: { "ftp://": null } });
-    await expect(client.get("ftp://example.org/")).rejects.toThrow(UnsupportedProtocol);
-  });
-
-  it("raises for an http URL without a host", async () => {
-    await expect(new Client({ transport: named("default") }).get("http://")).rejects.toThrow(
-      /missing a host/,
-    );
-  });
-
-  it("closes every transport once, mounts included", async () => {
-    const closed: string[] = [];
-    const closing = (name: string) => {
-      const transport = named(name);
-      transport.close = async () => {
-        closed.push(name);
-      };
-      return transport;
-    };
-    const shared = closing("shared");
-    const client = new Client({
-      transport: closing("default"),
-      mounts: { "https://a.test": shared, "https://b.test": shared, "https://c.test": null },
-    });
-    await client.close();
-    await client.close();
-    expect(closed).toEqual(["default", "shared"]);
-  });
-});
 
 describe("missing transport", () => {
   const saved = runtime.transportFactory;
@@ -124,11 +25,6 @@ describe("missing transport", () => {
     await expect(client.get("https://example.org/")).rejects.toThrow(
       /No transport to send GET https:\/\/example\.org\/ with: .*"ferry" package.*new Client\(\{ transport \}\)/,
     );
-  });
-
-  it("still sends to mounted transports", async () => {
-    const client = new Client({ mounts: { "https://example.org": named("mounted") } });
-    expect(await carrier(client, "https://example.org/")).toBe("mounted");
   });
 });
 
