@@ -13,6 +13,7 @@ import {
 } from "@ferry/core";
 import { MockTransport } from "@ferry/transport-mock";
 import { describe, expect, it } from "vitest";
+import { type Echo, echo } from "./behaviours/harness.js";
 
 const URL_ = "https://example.org/";
 const encoder = new TextEncoder();
@@ -136,5 +137,83 @@ describe("async event hooks", () => {
     expect(error).toBeInstanceOf(HTTPStatusError);
     expect((error as HTTPStatusError).response).toBe(seen);
     expect(seen?.isClosed).toBe(true);
+  });
+});
+
+describe("async request bodies", () => {
+  it("streams an async iterable request body, chunked", async () => {
+    const client = new Client({ transport: new MockTransport(echo) });
+    const sent = (await client.put(URL_, { content: asyncChunks("Hello, ", "world!") })).json<Echo>();
+    expect(sent.body).toBe("Hello, world!");
+    expect(sent.headers).toContainEqual(["Transfer-Encoding", "chunked"]);
+  });
+});
+
+describe("stream() and await using", () => {
+  const streaming = () =>
+    new Client({
+      transport: new MockTransport(() => new Response(200, { content: asyncChunks("Hello, ", "world!") })),
+    });
+
+  it("returns a streaming response for await using", async () => {
+    let seen: Response;
+    {
+      await using response = await streaming().stream("GET", URL_);
+      seen = response;
+      expect(response.isStreamConsumed).toBe(false);
+      const chunks: string[] = [];
+      for await (const chunk of response.iterText()) chunks.push(chunk);
+      expect(chunks.join("")).toBe("Hello, world!");
+    }
+    expect(seen.isClosed).toBe(true);
+  });
+
+  it("closes the response left unread at the end of await using", async () => {
+    let seen: Response | undefined;
+    {
+      await using response = await streaming().stream("GET", URL_);
+      seen = response;
+    }
+    expect(seen.isClosed).toBe(true);
+    expect(seen.isStreamConsumed).toBe(false);
+  });
+
+  it("awaits an async stream() callback, closes the response, and returns the callback's result", async () => {
+    let seen: Response | undefined;
+    const result = await streaming().stream("GET", URL_, async (response) => {
+      seen = response;
+      await Promise.resolve();
+      expect(response.isClosed).toBe(false);
+      return response.statusCode;
+    });
+    expect(result).toBe(200);
+    expect(seen?.isClosed).toBe(true);
+  });
+});
+
+describe("async client lifetime", () => {
+  it("closes with await using", async () => {
+    let closed = 0;
+    const transport = new MockTransport(() => new Response(200, { text: "Hello, world!" }));
+    transport.close = async () => {
+      closed += 1;
+    };
+    let outer: Client;
+    {
+      await using client = new Client({ transport });
+      outer = client;
+      await client.get(URL_);
+    }
+    expect(outer.isClosed).toBe(true);
+    expect(closed).toBe(1);
+  });
+
+  it("sends concurrent requests", async () => {
+    const client = new Client({ transport: new MockTransport(echo) });
+    const urls = Array.from({ length: 10 }, (_, i) => `http://example.org/${i}`);
+    const responses = await Promise.all(urls.map((url) => client.get(url)));
+    expect(responses.map((response) => response.request.url.path)).toEqual(
+      urls.map((url) => new globalThis.URL(url).pathname),
+    );
   });
 });

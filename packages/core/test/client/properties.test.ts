@@ -160,17 +160,6 @@ describe("client options", () => {
     expect(new Client({ followRedirects: undefined, timeout: undefined }).followRedirects).toBe(false);
   });
 
-  it("rejects an unknown option of a request method", async () => {
-    const client = new Client({ transport: new MockTransport(() => new Promise<Response>(() => {})) });
-    await expect(client.get("https://example.org/", { param: { a: 1 } } as never)).rejects.toThrow(
-      /client\.get\(\) got an unknown option "param"/,
-    );
-    await expect(client.get("https://example.org/", { json: {} } as never)).rejects.toThrow(TypeError);
-    await expect(
-      client.send(client.buildRequest("GET", "https://example.org/"), { follow: true } as never),
-    ).rejects.toThrow(/client\.send\(\) got an unknown option "follow"/);
-  });
-
   it("passes the network options to the runtime's transport factory", async () => {
     const { runtime } = await import("@ferry/core");
     const saved = runtime.transportFactory;

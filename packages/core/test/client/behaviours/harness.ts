@@ -13,7 +13,6 @@ import {
 } from "@ferry/core";
 import { MockTransport } from "@ferry/transport-mock";
 import type { BaseClient } from "../../../src/client/base-client.js";
-import type { Echo } from "../helpers.js";
 
 type Awaitable<T> = T | Promise<T>;
 type Methods =
@@ -118,7 +117,16 @@ export const syncClientHarness: Harness = {
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 
-/** Answers with the method, URL, headers (in order), body and extensions of the request. */
+/** What {@link echo} answers with. */
+export interface Echo {
+  method: string;
+  url: string;
+  headers: [string, string][];
+  body: string;
+  extensions: Record<string, unknown>;
+}
+
+/** Answers with the method, URL, headers (as sent, in order), body and extensions of the request. */
 export function echo(request: Request): Response {
   const body: Echo = {
     method: request.method,

@@ -40,7 +40,9 @@ const methods: Behaviour[] = [
     behaviour(`post() sends ${name}`, async (h) => {
       const sent = echoed(await echoClient(h).post(URL_, options));
       expect(sent.body).toBe(body);
-      expect(sent.header["content-type"]).toBe(contentType);
+      expect(sent.headers.find(([name]) => name.toLowerCase() === "content-type")).toEqual(
+        contentType === undefined ? undefined : ["Content-Type", contentType],
+      );
     }),
   ),
   behaviour("post() sends files as multipart", async (h) => {
@@ -66,9 +68,23 @@ const methods: Behaviour[] = [
     const response = await echoClient(h).get(URL_, { extensions: { trace: "on" } });
     expect(echoed(response).extensions).toMatchObject({ trace: "on" });
   }),
-  behaviour("rejects an unknown option of a request method", async (h) => {
-    const client = echoClient(h);
+  behaviour("rejects an unknown option of a request method before sending", async (h) => {
+    let sent = 0;
+    const client = h.client({
+      transport: new MockTransport(() => {
+        sent += 1;
+        return new Response(200);
+      }),
+    });
+    await expect(async () => client.get(URL_, { param: { a: 1 } } as never)).rejects.toThrow(
+      /client\.get\(\) got an unknown option "param"/,
+    );
+    await expect(async () => client.get(URL_, { json: 1 } as never)).rejects.toThrow(TypeError);
     await expect(async () => client.get(URL_, { json: 1 } as never)).rejects.toThrow(/unknown option "json"/);
+    await expect(async () =>
+      client.send(client.buildRequest("GET", URL_), { follow: true } as never),
+    ).rejects.toThrow(/client\.send\(\) got an unknown option "follow"/);
+    expect(sent).toBe(0);
   }),
 ];
 
@@ -79,7 +95,7 @@ const sending: Behaviour[] = [
     request.headers.update({ "Custom-header": "value" });
     const response = await client.send(request);
     expect(response.url.equals("http://example.org/echo_headers")).toBe(true);
-    expect(echoed(response).header["custom-header"]).toBe("value");
+    expect(echoed(response).headers).toContainEqual(["Custom-header", "value"]);
     expect(response.request).toBe(request);
   }),
   behaviour("leaves the body unread with send({ stream: true })", async (h) => {
@@ -96,16 +112,24 @@ const sending: Behaviour[] = [
     [
       ["https://www.example.com/", "http://www.example.com/", "http://www.example.com/"],
       ["https://www.example.com/", "/testing/123", "https://www.example.com/testing/123"],
+      ["https://www.example.com/some/path", "/testing/123", "https://www.example.com/some/path/testing/123"],
       ["https://www.example.com/some/path", "testing/123", "https://www.example.com/some/path/testing/123"],
       ["https://www.example.com/some/path", "../testing/123", "https://www.example.com/some/testing/123"],
+      ["https://www.example.com/some/path", "/testing:123", "https://www.example.com/some/path/testing:123"],
+      ["https://www.example.com/", "/testing%2F123", "https://www.example.com/testing%2F123"],
+      ["https://www.example.com/base%2Fpath", "/testing", "https://www.example.com/base%2Fpath/testing"],
       ["https://api.example.com/v1", "/users?x=1", "https://api.example.com/v1/users?x=1"],
       ["https://api.example.com/v1", "", "https://api.example.com/v1/"],
+      ["https://api.example.com/v1/", "?page=2", "https://api.example.com/v1/?page=2"],
     ] as const
   ).map(([baseUrl, url, expected]) =>
     behaviour(`merges baseUrl ${baseUrl} with "${url}"`, async (h) => {
       expect(String(echoClient(h, { baseUrl }).buildRequest("GET", url).url)).toBe(expected);
     }),
   ),
+  behaviour("leaves a relative URL alone without a baseUrl", async (h) => {
+    expect(String(echoClient(h).buildRequest("GET", "/x?y=1").url)).toBe("/x?y=1");
+  }),
   behaviour("sends to the base URL", async (h) => {
     const response = await echoClient(h, { baseUrl: "http://example.org/api" }).get("/items");
     expect(echoed(response).url).toBe("http://example.org/api/items");
@@ -130,6 +154,12 @@ const timeouts: Behaviour[] = [
         {},
         { timeout: new Timeout(10, { connect: 1 }) },
         { connect: 1, read: 10, write: 10, pool: 10 },
+      ],
+      [
+        "an object",
+        {},
+        { timeout: { connect: 1, read: 2, write: 3, pool: null } },
+        { connect: 1, read: 2, write: 3, pool: null },
       ],
       ["extensions.timeout over timeout", {}, { timeout: 5, extensions: { timeout: all(7) } }, all(7)],
     ] as const
@@ -159,6 +189,45 @@ const timeouts: Behaviour[] = [
   }),
 ];
 
+/** Answers 302 on /redirect, and elsewhere with the Authorization header it got. */
+const authOrRedirect = () =>
+  new MockTransport((request) =>
+    request.url.path === "/redirect"
+      ? new Response(302, { headers: { location: "/" } })
+      : new Response(200, { json: request.headers.get("authorization") ?? null }),
+  );
+
+const perRequest: Behaviour[] = [
+  ...(
+    [
+      ["left out", {}, "Basic dXNlcjpwYXNz", 200],
+      [
+        "USE_CLIENT_DEFAULT",
+        { auth: USE_CLIENT_DEFAULT, followRedirects: USE_CLIENT_DEFAULT },
+        "Basic dXNlcjpwYXNz",
+        200,
+      ],
+      ["null auth and false followRedirects", { auth: null, followRedirects: false }, null, 302],
+    ] as const
+  ).map(([name, options, auth, status]) =>
+    behaviour(`uses the client's auth and followRedirects when ${name}`, async (h) => {
+      const client = h.client({ transport: authOrRedirect(), auth: ["user", "pass"], followRedirects: true });
+      const response = await client.get("https://example.org/redirect", options);
+      expect(response.statusCode).toBe(status);
+      if (status === 200) expect(response.json()).toBe(auth);
+      else expect(response.request.headers.get("authorization") ?? null).toBe(auth);
+    }),
+  ),
+  behaviour("treats null params, headers, cookies and extensions as not given", async (h) => {
+    const client = echoClient(h, { params: { a: "1" }, headers: { "X-A": "1" }, cookies: { c: "1" } });
+    const response = await client.get(URL_, { params: null, headers: null, cookies: null, extensions: null });
+    const sent = echoed(response);
+    expect(sent.url).toBe("http://example.org/?a=1");
+    expect([sent.header["x-a"], sent.header["cookie"]]).toEqual(["1", "c=1"]);
+    expect(sent.extensions["timeout"]).toEqual(all(5000));
+  }),
+];
+
 const responses: Behaviour[] = [
   behaviour("reads the body unless streaming", async (h) => {
     const response = await echoClient(h).get(URL_);
@@ -176,6 +245,9 @@ const responses: Behaviour[] = [
     expect(() => streamed.elapsed).toThrow(/elapsed/);
     await h.read(streamed);
     expect(streamed.elapsed).toBeGreaterThanOrEqual(0);
+  }),
+  behaviour("sets elapsed for a body that was in memory", async (h) => {
+    expect((await echoClient(h).get(URL_)).elapsed).toBeGreaterThanOrEqual(0);
   }),
   behaviour("sets elapsed when a streaming response is closed unread", async (h) => {
     const client = h.client({
@@ -235,5 +307,11 @@ const responses: Behaviour[] = [
   }),
 ];
 
-/** Requests, sending, timeouts and responses. */
-export const requestBehaviours: readonly Behaviour[] = [...methods, ...sending, ...timeouts, ...responses];
+/** Requests, sending, timeouts, per-request defaults and responses. */
+export const requestBehaviours: readonly Behaviour[] = [
+  ...methods,
+  ...sending,
+  ...timeouts,
+  ...perRequest,
+  ...responses,
+];

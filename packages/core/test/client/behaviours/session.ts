@@ -110,13 +110,19 @@ const streaming: Behaviour[] = [
     const client = h.client({
       transport: new MockTransport(() => new Response(200, { content: chunks("a") })),
     });
-    const result = await h.streamWith(client, "POST", "http://example.org/", { json: [1] }, (response) => {
+    const result = await h.streamWith(client, "GET", "http://example.org/", {}, (response) => {
       seen = response;
       expect(response.isClosed).toBe(false);
       return response.statusCode;
     });
     expect(result).toBe(200);
     expect(seen?.isClosed).toBe(true);
+  }),
+  behaviour("stream() takes options before the callback", async (h) => {
+    const body = await h.streamWith(echoClient(h), "POST", "http://example.org/", { json: [1] }, (response) =>
+      h.read(response),
+    );
+    expect(JSON.parse(new TextDecoder().decode(body))).toMatchObject({ body: "[1]" });
   }),
   behaviour("stream() closes the response when the callback throws", async (h) => {
     let seen: Response | undefined;
@@ -133,6 +139,7 @@ const streaming: Behaviour[] = [
 const state: Behaviour[] = [
   behaviour("refuses requests once closed, and stays closed", async (h) => {
     const client = echoClient(h);
+    expect(client.isClosed).toBe(false);
     await client.get("http://example.com");
     expect(client.isClosed).toBe(false);
     await client.close();
@@ -144,6 +151,7 @@ const state: Behaviour[] = [
       message,
     );
     await client.close();
+    expect(client.isClosed).toBe(true);
   }),
   behaviour("closes every transport once, mounts included", async (h) => {
     const closed: string[] = [];
@@ -162,6 +170,22 @@ const state: Behaviour[] = [
     await client.close();
     await client.close();
     expect(closed).toEqual(["default", "shared"]);
+  }),
+  behaviour("closes every transport even when one fails, then throws the failure", async (h) => {
+    const fail = () => {
+      throw new Error("close failed");
+    };
+    // close() serves Client, closeSync() SyncClient.
+    const failing = Object.assign(named("default"), { close: async () => fail(), closeSync: fail });
+    let mountCloses = 0;
+    const count = () => {
+      mountCloses += 1;
+    };
+    const mounted = Object.assign(named("mounted"), { close: async () => count(), closeSync: count });
+    const client = h.client({ transport: failing, mounts: { "https://a.test": mounted } });
+    await expect(async () => client.close()).rejects.toThrow("close failed");
+    expect(mountCloses).toBe(1);
+    expect(client.isClosed).toBe(true);
   }),
 ];
 
