@@ -52,7 +52,11 @@ describe("SyncClient returns results directly", () => {
 
 describe("SyncClient refuses what cannot run synchronously", () => {
   it.each([
-    ["request", { request: [async () => {}] }, /A request event hook returned a Promise/],
+    [
+      "request",
+      { request: [async () => {}] },
+      /A request event hook returned a Promise, which a SyncClient cannot wait for/,
+    ],
     ["response", { response: [async () => {}] }, /A response event hook returned a Promise/],
   ])("an async %s hook", (_, eventHooks, message) => {
     const client = new SyncClient({ transport: hello(), eventHooks });
@@ -79,7 +83,9 @@ describe("SyncClient refuses what cannot run synchronously", () => {
       }
     }
     const client = new SyncClient({ transport: hello() });
-    expect(() => client.get(URL_, { auth: new AsyncAuth() })).toThrow(/The auth flow returned a Promise/);
+    expect(() => client.get(URL_, { auth: new AsyncAuth() })).toThrow(
+      /The auth flow returned a Promise.*function\* generator/,
+    );
   });
 
   it("a MockTransport handler that returns a Promise", () => {
