@@ -2,18 +2,11 @@
  * What only the async `Client` does: async request bodies, hooks, auth flows and `stream()` callbacks,
  * `await using`, and concurrent requests. Everything a SyncClient does as well is in `behaviours/`.
  */
-import {
-  Auth,
-  Client,
-  HTTPStatusError,
-  type Request,
-  Response,
-  supportedEncodings,
-  VERSION,
-} from "@ferry/core";
+import { Auth, Client, HTTPStatusError, type Request, Response } from "@ferry/core";
 import { MockTransport } from "@ferry/transport-mock";
 import { describe, expect, it } from "vitest";
 import { type Echo, echo } from "./behaviours/harness.js";
+import { hookApp, requestHeaders } from "./behaviours/hooks.js";
 
 const URL_ = "https://example.org/";
 const encoder = new TextEncoder();
@@ -68,15 +61,6 @@ describe("async auth flows", () => {
 });
 
 describe("async event hooks", () => {
-  /** Answers 303 on /redirect, the status in the path on /status/NNN, and "body" elsewhere. */
-  function app(request: Request): Response {
-    if (request.url.path === "/redirect") {
-      return new Response(303, { headers: { server: "testserver", location: "/" } });
-    }
-    if (request.url.path.startsWith("/status/")) return new Response(Number(request.url.path.slice(-3)));
-    return new Response(200, { headers: { server: "testserver" }, text: "body" });
-  }
-
   /** Async hooks that record each request's and response's headers after a tick. */
   function recorder() {
     const events: [string, Record<string, string>][] = [];
@@ -91,21 +75,12 @@ describe("async event hooks", () => {
     return { events, eventHooks };
   }
 
-  const requestHeaders = {
-    host: "127.0.0.1:8000",
-    accept: "*/*",
-    "accept-encoding": supportedEncodings().join(", "),
-    connection: "keep-alive",
-    "user-agent": `ferry/${VERSION}`,
-    authorization: "Basic dXNlcm5hbWU6cGFzc3dvcmQ=",
-  };
-
   it("awaits async request and response hooks", async () => {
     const { events, eventHooks } = recorder();
-    const client = new Client({ eventHooks, transport: new MockTransport(app) });
+    const client = new Client({ eventHooks, transport: new MockTransport(hookApp) });
     await client.get("http://127.0.0.1:8000/", { auth: ["username", "password"] });
     expect(events).toEqual([
-      ["request", requestHeaders],
+      ["request", requestHeaders()],
       [
         "response",
         { server: "testserver", "content-length": "4", "content-type": "text/plain; charset=utf-8" },
@@ -115,7 +90,7 @@ describe("async event hooks", () => {
 
   it("awaits async hooks for every redirect hop", async () => {
     const { events, eventHooks } = recorder();
-    const client = new Client({ eventHooks, transport: new MockTransport(app), followRedirects: true });
+    const client = new Client({ eventHooks, transport: new MockTransport(hookApp), followRedirects: true });
     await client.get("http://127.0.0.1:8000/redirect", { auth: ["username", "password"] });
     expect(events.map(([event, headers]) => [event, headers["location"] ?? headers["host"]])).toEqual([
       ["request", "127.0.0.1:8000"],
@@ -123,7 +98,7 @@ describe("async event hooks", () => {
       ["request", "127.0.0.1:8000"],
       ["response", undefined],
     ]);
-    expect(events[2]?.[1]).toEqual(requestHeaders);
+    expect(events[2]?.[1]).toEqual(requestHeaders());
   });
 
   it("propagates an error of an async response hook and closes the response", async () => {
@@ -132,7 +107,7 @@ describe("async event hooks", () => {
       seen = response;
       response.raiseForStatus();
     };
-    const client = new Client({ eventHooks: { response: [raise] }, transport: new MockTransport(app) });
+    const client = new Client({ eventHooks: { response: [raise] }, transport: new MockTransport(hookApp) });
     const error = await client.get("http://127.0.0.1:8000/status/400").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HTTPStatusError);
     expect((error as HTTPStatusError).response).toBe(seen);

@@ -1,11 +1,7 @@
 import { Client, type ClientOptions, Response, runtime, type TransportFactoryOptions } from "@ferry/core";
 import { MockTransport } from "@ferry/transport-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-
-/** A transport that answers with its name, so a test sees which one carried a request. */
-function named(name: string): MockTransport {
-  return new MockTransport(() => new Response(200, { json: name }));
-}
+import { named } from "./behaviours/harness.js";
 
 async function carrier(client: Client, url: string): Promise<unknown> {
   return (await client.get(url)).json();

@@ -152,6 +152,11 @@ export function echoed(response: Response): Echo & { header: Record<string, stri
   };
 }
 
+/** A transport that answers with its name as JSON, so a test sees which transport carried a request. */
+export function named(name: string): MockTransport {
+  return new MockTransport(() => new Response(200, { json: name }));
+}
+
 /** `text` as UTF-8 chunks from a synchronous generator (which either kind of client can send or stream). */
 export function* chunks(...texts: string[]): Generator<Uint8Array> {
   for (const text of texts) yield encoder.encode(text);

@@ -11,7 +11,8 @@ import { MockTransport } from "@ferry/transport-mock";
 import { expect } from "vitest";
 import { type Behaviour, behaviour, chunks, type Harness } from "./harness.js";
 
-function hookApp(request: Request): Response {
+/** Answers 303 on /redirect, the status in the path on /status/NNN, and "body" elsewhere. */
+export function hookApp(request: Request): Response {
   if (request.url.path === "/redirect") {
     return new Response(303, { headers: { server: "testserver", location: "/" } });
   }
@@ -23,7 +24,7 @@ const hookClient = (h: Harness, options: Parameters<Harness["client"]>[0] = {}) 
   h.client({ transport: new MockTransport(hookApp), ...options });
 
 /** The headers of a request to 127.0.0.1:8000 with username:password as Basic auth. */
-const requestHeaders = () => ({
+export const requestHeaders = (): Record<string, string> => ({
   host: "127.0.0.1:8000",
   accept: "*/*",
   "accept-encoding": supportedEncodings().join(", "),

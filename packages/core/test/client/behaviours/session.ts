@@ -2,9 +2,7 @@
 import { Response, runtime, UnsupportedProtocol } from "@ferry/core";
 import { MockTransport } from "@ferry/transport-mock";
 import { expect } from "vitest";
-import { type Behaviour, behaviour, chunks, echoClient } from "./harness.js";
-
-const named = (name: string) => new MockTransport(() => new Response(200, { json: name }));
+import { type Behaviour, behaviour, chunks, echoClient, named } from "./harness.js";
 
 const mounts: Behaviour[] = [
   behaviour("sends to a mounted transport by scheme, the rest to the default transport", async (h) => {
