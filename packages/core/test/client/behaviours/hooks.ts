@@ -136,13 +136,17 @@ const changing: Behaviour[] = [
   }),
   ...(
     [
-      [{ requests: [] }, /only "request" and "response" hooks, not "requests"/],
-      [{ request: () => {} }, /eventHooks.request.*expected an array of functions/],
-      [{ response: ["x"] }, /eventHooks.response.*"x" \(expected a function\)/],
-      [[() => {}], /eventHooks/],
+      ["an unknown kind of hook", { requests: [] }, /only "request" and "response" hooks, not "requests"/],
+      [
+        "a function where a list belongs",
+        { request: () => {} },
+        /eventHooks.request.*expected an array of functions/,
+      ],
+      ["a list holding a string", { response: ["x"] }, /eventHooks.response.*"x" \(expected a function\)/],
+      ["a list in place of the object", [() => {}], /eventHooks/],
     ] as const
-  ).map(([eventHooks, message]) =>
-    behaviour(`rejects eventHooks ${JSON.stringify(eventHooks)}`, async (h) => {
+  ).map(([name, eventHooks, message]) =>
+    behaviour(`rejects eventHooks with ${name}`, async (h) => {
       expect(() => hookClient(h, { eventHooks: eventHooks as never })).toThrow(message);
     }),
   ),
