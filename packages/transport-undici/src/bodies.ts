@@ -128,40 +128,36 @@ export class ResponseBody implements AsyncByteStream, AsyncIterator<Uint8Array> 
   }
 }
 
-/** Reports a stalled upload; called by {@link TimedRequestBody}. */
+/** Times a request body's writes; told by {@link TimedRequestBody} when undici takes a chunk and asks for more. */
 export interface WriteWatcher {
-  writeTimedOut(): void;
-}
-
-function onWriteTimeout(watcher: WriteWatcher): void {
-  watcher.writeTimedOut();
+  /** A chunk was handed to undici: the socket must take it within the write timeout. */
+  chunkSent(): void;
+  /** undici asks for the next chunk: the socket took the last one, and producing the next is not timed. */
+  chunkWanted(): void;
 }
 
 /**
- * A request body fed to undici chunk by chunk, timing how long undici takes to ask for the next chunk after taking
- * one: that wait is the socket refusing more data. Time spent producing chunks is not counted.
+ * A request body fed to undici chunk by chunk, telling its watcher how long undici takes to ask for the next chunk
+ * after taking one: that wait is the socket refusing more data. Time spent producing chunks is not counted.
  */
 class TimedRequestBody implements AsyncIterable<Uint8Array>, AsyncIterator<Uint8Array> {
   readonly #source: AsyncIterator<Uint8Array> | Iterator<Uint8Array>;
-  readonly #timeout: number;
   readonly #watcher: WriteWatcher;
-  #timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(source: ByteStream, timeout: number, watcher: WriteWatcher) {
+  constructor(source: ByteStream, watcher: WriteWatcher) {
     this.#source = isAsyncByteStream(source) ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();
-    this.#timeout = timeout;
     this.#watcher = watcher;
   }
 
   async next(): Promise<IteratorResult<Uint8Array>> {
-    clearTimeout(this.#timer);
+    this.#watcher.chunkWanted();
     const result = await this.#source.next();
-    if (!result.done) this.#timer = setTimeout(onWriteTimeout, this.#timeout, this.#watcher);
+    if (!result.done) this.#watcher.chunkSent();
     return result;
   }
 
   async return(): Promise<IteratorResult<Uint8Array>> {
-    clearTimeout(this.#timer);
+    this.#watcher.chunkWanted();
     await this.#source.return?.();
     return DONE;
   }
@@ -182,7 +178,7 @@ export type DispatchBody = Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uin
 
 /**
  * The body to hand undici for `stream`: bytes as they are (one write), streams as iterables that undici pulls with
- * backpressure. With a write timeout, streamed and large bodies are timed chunk by chunk.
+ * backpressure. With a write timeout, streamed and large bodies are timed chunk by chunk by `watcher`.
  */
 export function toDispatchBody(
   stream: ByteStream,
@@ -193,8 +189,8 @@ export function toDispatchBody(
     const { content } = stream;
     if (content.byteLength === 0) return null;
     if (writeTimeout === null || content.byteLength <= WRITE_SLICE) return content;
-    return new TimedRequestBody(slices(content), writeTimeout, watcher);
+    return new TimedRequestBody(slices(content), watcher);
   }
   if (writeTimeout === null) return stream;
-  return new TimedRequestBody(stream, writeTimeout, watcher);
+  return new TimedRequestBody(stream, watcher);
 }

@@ -14,6 +14,7 @@ import type { buildConnector } from "undici";
 import { errors } from "undici";
 import type { ConnectionLimits } from "./limits.js";
 import type { ResolvedProxy } from "./proxy.js";
+import { timedOutAfter } from "./timeouts.js";
 
 /** Socket options a transport can set on each connection, where Node allows. */
 export interface SocketOptions {
@@ -69,6 +70,10 @@ function once<T extends Socket>(socket: T, event: string): Promise<T> {
   });
 }
 
+function endpointPort(endpoint: Endpoint): number {
+  return Number(endpoint.port) || (endpoint.protocol === "https:" ? 443 : 80);
+}
+
 function serverName(hostname: string): string | undefined {
   return isIP(hostname) === 0 ? hostname : undefined;
 }
@@ -97,13 +102,19 @@ export class Connector {
 
   /** undici's connector entry point: opens a connection once the limits allow one more. */
   readonly connect = (endpoint: Endpoint, callback: buildConnector.Callback): void => {
-    if (this.#limits === null) this.#attempt(endpoint, callback, 0);
-    else this.#limits.reserve(() => this.#attempt(endpoint, callback, 0));
+    // Taken now: the connection may wait for a slot, or be retried, after other requests were dispatched.
+    const timeout = this.connectTimeout;
+    if (this.#limits === null) this.#attempt(endpoint, callback, timeout, 0);
+    else this.#limits.reserve(() => this.#attempt(endpoint, callback, timeout, 0));
   };
 
-  #attempt(endpoint: Endpoint, callback: buildConnector.Callback, retry: number): void {
+  #attempt(
+    endpoint: Endpoint,
+    callback: buildConnector.Callback,
+    timeout: number | null,
+    retry: number,
+  ): void {
     this.connecting += 1;
-    const timeout = this.connectTimeout;
     const pending = new Set<Destroyable>();
     let settled = false;
     const finish = (error: Error | null, socket: Socket | null): void => {
@@ -124,7 +135,7 @@ export class Connector {
       for (const item of pending) item.destroy();
       const failure = error ?? new Error("connection failed");
       if (retry < this.#config.retries && !(failure instanceof ProxyHandshakeError)) {
-        setTimeout(() => this.#attempt(endpoint, callback, retry + 1), retryDelay(retry));
+        setTimeout(() => this.#attempt(endpoint, callback, timeout, retry + 1), retryDelay(retry));
       } else {
         this.#limits?.release();
         callback(failure, null);
@@ -134,9 +145,9 @@ export class Connector {
       timeout === null
         ? undefined
         : setTimeout(() => {
-            const where = `${endpoint.hostname}:${endpoint.port}`;
-            finish(new errors.ConnectTimeoutError(`Connect timeout after ${timeout} ms (${where})`), null);
-          }, timeout);
+            const where = `${endpoint.hostname}:${endpointPort(endpoint)}`;
+            finish(new errors.ConnectTimeoutError(timedOutAfter(timeout, `connecting to ${where}`)), null);
+          }, timeout).unref();
     this.#open(endpoint, pending).then(
       (socket) => finish(null, socket),
       (error: Error) => finish(error, null),
@@ -145,7 +156,7 @@ export class Connector {
 
   async #open(endpoint: Endpoint, pending: Set<Destroyable>): Promise<Socket> {
     const { proxy } = this.#config;
-    const port = Number(endpoint.port) || (endpoint.protocol === "https:" ? 443 : 80);
+    const port = endpointPort(endpoint);
     const secure = endpoint.protocol === "https:";
     let socket: Socket;
     if (proxy === null) {

@@ -94,6 +94,8 @@ export function toFerryError(error: unknown, request: Request, phase: Phase = "r
   if (!(error instanceof Error)) return new TransportError(String(error), options);
   const code = (error as { code?: unknown }).code;
   const mapped = typeof code === "string" ? BY_CODE[code] : undefined;
+  // The connector's own timeout already says in plain words what timed out.
+  if (code === "UND_ERR_CONNECT_TIMEOUT") return new ConnectTimeout(error.message, options);
   if (mapped !== undefined) return new mapped(message(error), options);
   if (phase === "connect") return new ConnectError(message(error), options);
   if (isEarlyClose(error)) {

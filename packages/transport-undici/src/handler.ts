@@ -1,14 +1,15 @@
 /**
  * The undici dispatch handler of one request: it turns undici's callbacks into a Ferry `Response` with a streaming
- * body, applies the pool and write timeouts undici has no option for, and maps every failure with `toFerryError`.
+ * body, times every wait of the request but connecting, and maps every failure with `toFerryError`.
  *
  * @module
  */
 import { isUtf8 } from "node:buffer";
-import { PoolTimeout, type Request, Response, WriteTimeout } from "@ferry/core";
+import { type Request, Response, type TimeoutExtension } from "@ferry/core";
 import type { Dispatcher } from "undici";
 import { type BodySource, ResponseBody, type WriteWatcher } from "./bodies.js";
 import { type Phase, toFerryError } from "./errors.js";
+import { timeoutError, type Wait } from "./timeouts.js";
 
 /** What a handler asks of its transport. */
 export interface HandlerContext {
@@ -43,8 +44,8 @@ function toHeaderPairs(raw: Buffer[] | string[]): Array<[string, string]> {
   return pairs;
 }
 
-function onPoolTimeout(handler: DispatchHandler): void {
-  handler.poolTimedOut();
+function onTimeout(handler: DispatchHandler): void {
+  handler.timedOut();
 }
 
 /**
@@ -54,6 +55,12 @@ function onPoolTimeout(handler: DispatchHandler): void {
  * `agent.dispatch` with this handler rather than `agent.request`: on loopback, a small GET costs about 45 µs through
  * `dispatch` with a bare handler against 60-70 µs through `request`, which wraps the body in a Node `Readable` and
  * builds a header object that Ferry would only turn back into pairs.
+ *
+ * Every timeout but the connect timeout (the connector's, per connection) runs on one native timer per request,
+ * created when first needed and re-armed with `refresh()` as the request moves on and as each body chunk arrives;
+ * a new timer is made only when the next wait has another budget. It is unref'd, and cleared once the request is
+ * over. undici's own headers and body timers are off: they tick every half second, so a 100 ms timeout fired about
+ * a second late.
  */
 export class DispatchHandler implements Dispatcher.DispatchHandler, BodySource, WriteWatcher {
   readonly promise: Promise<Response>;
@@ -62,61 +69,95 @@ export class DispatchHandler implements Dispatcher.DispatchHandler, BodySource, 
   readonly #request: Request;
   readonly #context: HandlerContext;
   readonly #origin: string;
+  readonly #timeout: TimeoutExtension;
   #phase: Phase = "connect";
   #abort: Abort | null = null;
   #resumeSocket: (() => void) | null = null;
   #body: ResponseBody | null = null;
   /** Set once the promise has settled with an error: later events are ignored and a late connection aborted. */
   #failed: Error | null = null;
-  #poolTimer: ReturnType<typeof setTimeout> | undefined;
-  #poolTimeout: number | null;
-  readonly #connectTimeout: number | null;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  /** The duration `#timer` was made with: `refresh()` keeps it. */
+  #timerMs = 0;
+  /** What the timer is timing; null while nothing is (a firing timer is then ignored, and may be refreshed later). */
+  #waiting: Wait | null = null;
+  /** The pool wait was extended by the connect timeout, for a connection being opened. */
+  #poolExtended = false;
+  /** The request is over: the timer is cleared for good. */
+  #over = false;
 
-  constructor(
-    request: Request,
-    context: HandlerContext,
-    origin: string,
-    pool: number | null,
-    connect: number | null,
-  ) {
+  constructor(request: Request, context: HandlerContext, origin: string, timeout: TimeoutExtension) {
     this.#request = request;
     this.#context = context;
     this.#origin = origin;
-    this.#poolTimeout = pool;
-    this.#connectTimeout = connect;
+    this.#timeout = timeout;
     this.promise = new Promise<Response>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
     });
-    if (pool !== null) this.#poolTimer = setTimeout(onPoolTimeout, pool, this);
+    this.#time("pool", timeout.pool);
   }
 
-  /** The pool timeout fired before a connection was assigned to the request. */
-  poolTimedOut(): void {
-    this.#poolTimer = undefined;
-    // A connection being opened may be the one this request waits for: give it its connect timeout to finish.
-    if (this.#context.connecting > 0 && this.#poolTimeout !== null) {
-      this.#poolTimeout = null;
-      if (this.#connectTimeout !== null)
-        this.#poolTimer = setTimeout(onPoolTimeout, this.#connectTimeout, this);
+  /** Times `wait` for `ms` milliseconds from now, reusing the request's timer when the budget is the same. */
+  #time(wait: Wait, ms: number | null): void {
+    if (ms === null || this.#over) {
+      this.#waiting = null;
       return;
     }
-    this.#fail(
-      new PoolTimeout("Timed out waiting for a connection from the pool", { request: this.#request }),
-    );
+    this.#waiting = wait;
+    const timer = this.#timer;
+    if (timer !== undefined) {
+      if (this.#timerMs === ms) {
+        timer.refresh();
+        return;
+      }
+      clearTimeout(timer);
+    }
+    this.#timerMs = ms;
+    this.#timer = setTimeout(onTimeout, ms, this).unref();
   }
 
-  /** The request body stalled for longer than the write timeout. */
-  writeTimedOut(): void {
-    const error = new WriteTimeout("Timed out while sending the request body", { request: this.#request });
-    if (this.#abort !== null) this.#abort(error);
-    else this.#fail(error);
+  #stopTimer(): void {
+    this.#over = true;
+    this.#waiting = null;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** The request's timer fired: raises the timeout of what it was timing, if anything. */
+  timedOut(): void {
+    const wait = this.#waiting;
+    if (wait === null || this.#failed !== null) return;
+    this.#waiting = null;
+    let extra: number | null = null;
+    if (wait === "pool") {
+      // A connection being opened may be the one this request waits for: give it its connect timeout to finish.
+      if (this.#context.connecting > 0 && !this.#poolExtended) {
+        this.#poolExtended = true;
+        this.#time("pool", this.#timeout.connect);
+        return;
+      }
+      if (this.#poolExtended) extra = this.#timeout.connect;
+    }
+    const budget =
+      wait === "pool" ? this.#timeout.pool : wait === "write" ? this.#timeout.write : this.#timeout.read;
+    this.#fail(timeoutError(wait, budget ?? 0, this.#request, extra));
+  }
+
+  /** A chunk of the request body was handed to undici: the socket must take it within the write timeout. */
+  chunkSent(): void {
+    if (this.#phase === "write") this.#time("write", this.#timeout.write);
+  }
+
+  /** The next chunk of the request body is being produced: a slow producer is not timed. */
+  chunkWanted(): void {
+    if (this.#waiting === "write") this.#waiting = null;
   }
 
   #fail(error: Error): void {
     if (this.#failed !== null) return;
     this.#failed = error;
-    clearTimeout(this.#poolTimer);
+    this.#stopTimer();
     if (this.#body === null) this.#reject(error);
     else this.#body.fail(error);
     // A request still queued in undici is aborted as soon as it gets a connection (see onConnect).
@@ -124,17 +165,18 @@ export class DispatchHandler implements Dispatcher.DispatchHandler, BodySource, 
   }
 
   onConnect(abort: Abort): void {
-    clearTimeout(this.#poolTimer);
     if (this.#failed !== null) {
       abort(this.#failed);
       return;
     }
     this.#abort = abort;
     this.#phase = "write";
+    this.#waiting = null;
   }
 
   onRequestSent(): void {
     this.#phase = "read";
+    if (this.#body === null) this.#time("headers", this.#timeout.read);
   }
 
   onHeaders(
@@ -145,6 +187,7 @@ export class DispatchHandler implements Dispatcher.DispatchHandler, BodySource, 
   ): boolean {
     if (statusCode < 200) return true;
     this.#phase = "read";
+    this.#time("body", this.#timeout.read);
     this.#resumeSocket = resume;
     const body = new ResponseBody(this);
     this.#body = body;
@@ -168,16 +211,28 @@ export class DispatchHandler implements Dispatcher.DispatchHandler, BodySource, 
   }
 
   onData(chunk: Buffer): boolean {
-    return this.#body === null ? true : this.#body.push(chunk);
+    const body = this.#body;
+    if (body === null) return true;
+    if (!body.push(chunk)) {
+      // The reader is behind and undici stops reading the socket: a wait of Ferry's own, not timed.
+      this.#waiting = null;
+      return false;
+    }
+    if (this.#waiting !== null) {
+      this.#waiting = "chunk";
+      this.#timer!.refresh();
+    }
+    return true;
   }
 
   onComplete(): void {
+    this.#stopTimer();
     this.#body?.end();
     this.#context.requestDone();
   }
 
   onError(error: Error): void {
-    clearTimeout(this.#poolTimer);
+    this.#stopTimer();
     this.#context.requestDone();
     if (this.#failed !== null) return;
     this.#failed = toFerryError(error, this.#request, this.#phase);
@@ -186,11 +241,13 @@ export class DispatchHandler implements Dispatcher.DispatchHandler, BodySource, 
   }
 
   resume(): void {
+    this.#time("chunk", this.#timeout.read);
     this.#resumeSocket?.();
   }
 
   cancel(): void {
     if (this.#failed !== null) return;
+    this.#stopTimer();
     this.#failed = new Error("The response body was closed before it was read to the end");
     this.#abort?.(this.#failed);
   }

@@ -35,8 +35,9 @@ const NO_TIMEOUT: TimeoutExtension = { connect: null, read: null, write: null, p
  *   connection is kept. undici has no cap on idle connections otherwise: {@link ConnectionLimits} closes the idle
  *   connections beyond it after responses complete.
  *
- * Timeouts are per request (undici's `headersTimeout`/`bodyTimeout` per dispatch, the connect timeout in the
- * connector), so the Agent's own are disabled.
+ * Timeouts are per request, on native timers (the read, write and pool timeouts in the request's handler, the
+ * connect timeout in the connector): undici's `headersTimeout` and `bodyTimeout` are disabled, as they run on a
+ * clock that ticks every half second and fire up to a second late.
  */
 function buildAgent(options: ResolvedOptions, connector: Connector, limits: ConnectionLimits | null): Agent {
   const expiry = options.limits.keepaliveExpiry ?? NEVER;
@@ -171,9 +172,8 @@ export class UndiciTransport extends BaseTransport {
       path = origin + path;
       proxyHeaders = proxy.headers;
     }
-    const handler = new DispatchHandler(request, this.#context, origin, timeout.pool, timeout.connect);
+    const handler = new DispatchHandler(request, this.#context, origin, timeout);
     this.#connector.connectTimeout = timeout.connect;
-    const read = timeout.read ?? 0;
     this.#agent.dispatch(
       {
         origin: dispatchOrigin,
@@ -184,8 +184,6 @@ export class UndiciTransport extends BaseTransport {
         body: toDispatchBody(request.stream, timeout.write, handler) as NonNullable<
           Dispatcher.DispatchOptions["body"]
         > | null,
-        headersTimeout: read,
-        bodyTimeout: read,
         reset: this.#reset,
       },
       handler,
