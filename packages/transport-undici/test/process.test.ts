@@ -77,4 +77,11 @@ describe("UndiciTransport in a process of its own", () => {
     // The server would keep an idle connection for a minute: the child ends long before that on its own.
     expect(ms).toBeLessThan(5000);
   });
+
+  it("leaves no timer that keeps the process alive after its requests, even with one-minute timeouts", async () => {
+    await using server = await startHttpServer((_req, res) => res.end("bye"), { keepAliveTimeout: 60_000 });
+    const { stdout, ms } = await runChild(["leave", server.url], 10_000);
+    expect(stdout).toBe("left");
+    expect(ms).toBeLessThan(5000);
+  });
 });
