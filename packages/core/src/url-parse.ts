@@ -367,6 +367,9 @@ function normalizePort(port: string | null, scheme: string): number | null {
   return value === DEFAULT_PORTS[scheme] ? null : value;
 }
 
+/** A first path segment that would read as a scheme: "a:b", not "1a:b" nor "a/b:c". */
+const SCHEME_LIKE_SEGMENT = /^[a-zA-Z][a-zA-Z0-9+.-]*:/;
+
 function validatePath(path: string, hasScheme: boolean, hasAuthority: boolean): void {
   if (hasAuthority && path !== "" && !path.startsWith("/")) {
     throw new InvalidURL("For absolute URLs, path must be empty or begin with '/'");
@@ -374,6 +377,11 @@ function validatePath(path: string, hasScheme: boolean, hasAuthority: boolean): 
   if (!hasScheme && !hasAuthority) {
     if (path.startsWith("//")) throw new InvalidURL("Relative URLs cannot have a path starting with '//'");
     if (path.startsWith(":")) throw new InvalidURL("Relative URLs cannot have a path starting with ':'");
+    // "a:b" would be read back as scheme "a" (RFC 3986 section 4.2): reachable only through an empty scheme
+    // (":a:b") or a path given as an option, and refused so that every URL re-parses to itself.
+    if (SCHEME_LIKE_SEGMENT.test(path)) {
+      throw new InvalidURL("Relative URLs cannot have a ':' in the first path segment");
+    }
   }
 }
 

@@ -206,6 +206,7 @@ describe("URL parsing", () => {
     ["https://www.example.com/\x7f", "Invalid non-printable ASCII character in URL, '\\x7f' at position 24."],
     ["https://example.com/" + "x".repeat(100_000), "URL too long"],
     ["https://u:p@[invalid!]//evilHost/path?t=w#tw", "Invalid IPv6 address: '[invalid!]'"],
+    [":a:", "Relative URLs cannot have a ':' in the first path segment"],
   ])("rejects %j", (input, message) => {
     expect(invalid(() => new URL(input))).toBe(message);
   });
@@ -285,6 +286,7 @@ describe("URL components as options", () => {
     ],
     [{ path: "//abc" }, "Relative URLs cannot have a path starting with '//'"],
     [{ path: ":abc" }, "Relative URLs cannot have a path starting with ':'"],
+    [{ path: "a:b/c" }, "Relative URLs cannot have a ':' in the first path segment"],
     [{ path: "/" + "x".repeat(100_000) }, "URL component 'path' too long"],
     [{ path: "/\n" }, "Invalid non-printable ASCII character in URL path component, '\\n' at position 1."],
     [{ path: "/a?b" }, "Invalid URL component 'path'"],
