@@ -47,6 +47,17 @@ function checkValue(name: string, value: unknown): string {
   return value;
 }
 
+let startingWith: (first: ReadonlyArray<readonly [string, string]>, rest: Headers) => Headers;
+
+/**
+ * New headers holding the lines of `first`, then every line of `rest`, in order. For lines the caller knows to be
+ * valid (a `Host` taken from a parsed URL): nothing is validated again, and `rest` is copied once. Not part of the
+ * public API.
+ */
+export function headersStartingWith(first: ReadonlyArray<readonly [string, string]>, rest: Headers): Headers {
+  return startingWith(first, rest);
+}
+
 /**
  * HTTP headers: a case-insensitive multi-dict. Lookups ignore case; {@link Headers.raw} keeps each name as it
  * was given, in order. Names must be HTTP tokens and values strings without CR, LF or NUL: anything else is
@@ -66,6 +77,17 @@ export class Headers implements Iterable<[string, string]> {
   #lower: string[] = [];
   #values: string[] = [];
   #raw: ReadonlyArray<readonly [string, string]> | undefined;
+
+  static {
+    startingWith = (first, rest) => {
+      const headers = new Headers();
+      for (const [name, value] of first) headers.#push(name, name.toLowerCase(), value);
+      headers.#names = headers.#names.concat(rest.#names);
+      headers.#lower = headers.#lower.concat(rest.#lower);
+      headers.#values = headers.#values.concat(rest.#values);
+      return headers;
+    };
+  }
 
   /** Builds headers from `headers`, validating each one; copying another `Headers` skips the validation. */
   constructor(headers?: HeaderTypes | null) {

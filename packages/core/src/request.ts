@@ -14,7 +14,7 @@ import {
 } from "./content.js";
 import { Cookies, type CookieTypes } from "./cookies.js";
 import { RequestNotRead } from "./errors.js";
-import { Headers, type HeaderTypes } from "./headers.js";
+import { Headers, type HeaderTypes, headersStartingWith } from "./headers.js";
 import { boundaryFromContentType, encodeMultipart, hasFiles, type RequestFiles } from "./multipart.js";
 import type { QueryParamTypes } from "./query-params.js";
 import {
@@ -256,12 +256,11 @@ function withAutoHeaders(
     !given.has("content-length") &&
     !given.has("transfer-encoding");
   if (!needsHost && !needsLength) return owned ? given : given.copy();
-  const headers = new Headers();
-  if (needsHost) headers.set("Host", url.netloc);
-  if (needsLength) headers.set("Content-Length", "0");
-  // Headers already validated are taken over as they are.
-  headers.update(given);
-  return headers;
+  // A netloc from a parsed URL is a valid header value, and `given` was validated already: one copy, no checks.
+  const first: Array<readonly [string, string]> = [];
+  if (needsHost) first.push(["Host", url.netloc]);
+  if (needsLength) first.push(["Content-Length", "0"]);
+  return headersStartingWith(first, given);
 }
 
 function addBodyHeaders(headers: Headers, bodyHeaders: Readonly<Record<string, string>>): void {

@@ -123,6 +123,27 @@ describe("Request headers", () => {
     ]);
   });
 
+  it("keeps repeated given headers in order after Host, and lookups find them", () => {
+    const headers = new Headers([
+      ["X-Tag", "a"],
+      ["Accept", "*/*"],
+      ["x-tag", "b"],
+    ]);
+    const request = new Request("PUT", "http://[::1]:8080/", { headers });
+    expect(request.headers.raw).toEqual([
+      ["Host", "[::1]:8080"],
+      ["Content-Length", "0"],
+      ["X-Tag", "a"],
+      ["Accept", "*/*"],
+      ["x-tag", "b"],
+    ]);
+    expect(request.headers.getList("x-tag")).toEqual(["a", "b"]);
+    expect(request.headers.get("HOST")).toBe("[::1]:8080");
+    request.headers.set("host", "example.org");
+    expect(request.headers.raw[0]).toEqual(["host", "example.org"]);
+    expect(headers.raw).toHaveLength(3);
+  });
+
   it("does not change a Headers object it was given", () => {
     const headers = new Headers({ Accept: "text/plain" });
     const request = new Request("POST", "https://example.org/", { headers, content: "x" });
