@@ -37,18 +37,26 @@ function describeSettings(options: BenchOptions): string {
     .join("; ");
 }
 
-/** Replaces the results between the markers of BENCHMARKS.md, or writes a new file around them. */
+const SECTION = `## Speed\n\nThe last run of \`pnpm bench\`, written by it between the markers below.\n\n${START}\n${END}\n`;
+
+/**
+ * Replaces the results between the markers of BENCHMARKS.md, leaving the rest of the file (the analysis, other
+ * sections) as it is; a file without the markers gets the section first.
+ */
 function writeReport(markdown: string): void {
   const path = rootPath("BENCHMARKS.md");
-  let text: string;
+  let text = "";
   try {
     text = readFileSync(path, "utf8");
   } catch {
-    text = `# Benchmarks\n\nWritten by \`pnpm bench\`.\n\n${START}\n${END}\n`;
+    // No file yet: it is written below.
+  }
+  if (!text.includes(START) || !text.includes(END)) {
+    const body = text.startsWith("# ") ? text.slice(text.indexOf("\n") + 1).trimStart() : text;
+    text = `# Benchmarks\n\n${SECTION}${body === "" ? "" : `\n${body}`}`;
   }
   const start = text.indexOf(START);
   const end = text.indexOf(END);
-  if (start === -1 || end < start) throw new Error(`BENCHMARKS.md has no ${START} … ${END} markers`);
   writeFileSync(path, `${text.slice(0, start + START.length)}\n${markdown}${text.slice(end)}`);
 }
 

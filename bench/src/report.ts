@@ -161,7 +161,9 @@ function header(environment: Environment, settings: string): string {
 
 /** The whole report as Markdown. */
 export function renderReport(results: Results): string {
-  const parts = [header(results.environment, results.settings), "### Summary\n\n" + summary(results)];
+  const parts = [header(results.environment, results.settings)];
+  if (results.rates.length > 0 || results.downloads !== null)
+    parts.push(`### Summary\n\n${summary(results)}`);
   for (const result of results.rates) parts.push(rateTable(result));
   if (results.downloads) parts.push(downloadTable(results.downloads));
   if (results.coldStart) parts.push(coldStartTable(results.coldStart));
