@@ -24,8 +24,8 @@ export interface BenchOptions {
 /** The usage text, printed for `--help`. */
 export const USAGE = `pnpm bench [-- options]
   --quick               short rounds for development (2 rounds of 300 ms, 256 MiB download); does not write BENCHMARKS.md
-  --rounds <n>          measured rounds per client and scenario (default 5)
-  --duration <ms>       length of one measured run (default 600)
+  --rounds <n>          measured rounds per client and scenario (default 10)
+  --duration <ms>       length of one measured run (default 300)
   --download-mib <n>    size of the streamed download (default 1024)
   --download-rounds <n> downloads per client (default 1)
   --only <ids>          comma-separated: small-get, post-json, get-64k, h2-small-get, upload-100m, sync-small-get,
@@ -71,8 +71,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions | null {
   const quick = values.quick === true;
   return {
     quick,
-    rounds: positive(values.rounds, "rounds", quick ? 2 : 5),
-    durationMs: positive(values.duration, "duration", quick ? 300 : 600),
+    rounds: positive(values.rounds, "rounds", quick ? 2 : 10),
+    durationMs: positive(values.duration, "duration", 300),
     warmupMs: quick ? 150 : 300,
     downloadMiB: positive(values["download-mib"], "download-mib", quick ? 256 : 1024),
     downloadRounds: positive(values["download-rounds"], "download-rounds", 1),
