@@ -104,11 +104,21 @@ export class ConnectionLimits {
 
   #idle(): Tracked[] {
     const idle: Tracked[] = [];
+    // A pool's stats sum over all its clients: read them once per pool, not once per connection.
+    const queuedIn = new Map<Pool, number>();
     for (const tracked of this.#connections.values()) {
       const { running, pending } = tracked.client.stats;
-      if (running === 0 && pending === 0 && (tracked.pool === null || tracked.pool.stats.queued === 0)) {
-        if (!tracked.socket.destroyed) idle.push(tracked);
+      if (running !== 0 || pending !== 0 || tracked.socket.destroyed) continue;
+      const { pool } = tracked;
+      if (pool !== null) {
+        let queued = queuedIn.get(pool);
+        if (queued === undefined) {
+          queued = pool.stats.queued;
+          queuedIn.set(pool, queued);
+        }
+        if (queued !== 0) continue;
       }
+      idle.push(tracked);
     }
     return idle;
   }
