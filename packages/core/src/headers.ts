@@ -82,9 +82,12 @@ export class Headers implements Iterable<[string, string]> {
     startingWith = (first, rest) => {
       const headers = new Headers();
       for (const [name, value] of first) headers.#push(name, name.toLowerCase(), value);
-      headers.#names = headers.#names.concat(rest.#names);
-      headers.#lower = headers.#lower.concat(rest.#lower);
-      headers.#values = headers.#values.concat(rest.#values);
+      // A loop of pushes: concat() costs several times more on lists this short.
+      for (let index = 0; index < rest.#names.length; index++) {
+        headers.#names.push(rest.#names[index] as string);
+        headers.#lower.push(rest.#lower[index] as string);
+        headers.#values.push(rest.#values[index] as string);
+      }
       return headers;
     };
   }
