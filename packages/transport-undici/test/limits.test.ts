@@ -103,6 +103,19 @@ describe("connection pool limits", () => {
     expect(server.connections).toBe(4);
   });
 
+  it("closes the idle connections beyond maxKeepaliveConnections after bursts in quick succession too", async () => {
+    await using server = await startHttpServer((_req, res) => setTimeout(() => res.end("burst"), 30), {
+      keepAliveTimeout: 60_000,
+    });
+    await using transport = new UndiciTransport({
+      limits: { maxConnections: 4, maxKeepaliveConnections: 1 },
+    });
+    for (let burst = 0; burst < 3; burst++) {
+      await Promise.all(Array.from({ length: 4 }, () => fetchText(transport, server.url)));
+    }
+    await expect.poll(() => server.openConnections).toBe(1);
+  });
+
   it("keeps every idle connection while there are no more than maxKeepaliveConnections", async () => {
     await using server = await startHttpServer((_req, res) => setTimeout(() => res.end("burst"), 30), {
       keepAliveTimeout: 60_000,
