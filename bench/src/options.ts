@@ -27,7 +27,7 @@ export const USAGE = `pnpm bench [-- options]
   --rounds <n>          measured rounds per client and scenario (default 10)
   --duration <ms>       length of one measured run (default 300)
   --download-mib <n>    size of the streamed download (default 1024)
-  --download-rounds <n> downloads per client (default 1)
+  --download-rounds <n> downloads per client (default 3)
   --only <ids>          comma-separated: small-get, post-json, get-64k, h2-small-get, upload-100m, sync-small-get,
                         download, cold-start
   --clients <names>     comma-separated client names, e.g. "undici request,ferry (undici)"
@@ -75,7 +75,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | null {
     durationMs: positive(values.duration, "duration", 300),
     warmupMs: quick ? 150 : 300,
     downloadMiB: positive(values["download-mib"], "download-mib", quick ? 256 : 1024),
-    downloadRounds: positive(values["download-rounds"], "download-rounds", 1),
+    downloadRounds: positive(values["download-rounds"], "download-rounds", quick ? 1 : 3),
     coldStartRuns: quick ? 3 : 10,
     only: list(values.only),
     clients: list(values.clients),
