@@ -4,12 +4,12 @@
  *
  * @module
  */
-import { BaseTransport } from "../base-transport.js";
+import type { BaseTransport } from "../base-transport.js";
 import type { Request } from "../request.js";
-import type { Response } from "../response.js";
 import type { TransportFactory, TransportFactoryOptions } from "../runtime.js";
 import type { SyncTransport } from "./drive.js";
 import { show } from "./options.js";
+import { MissingTransport } from "./transports.js";
 
 /** A transport a `SyncClient` can use: it sends, and may close, without waiting on the event loop. */
 export type BlockingTransport = BaseTransport & SyncTransport & { closeSync?(): void };
@@ -68,29 +68,15 @@ export function closeTransportSync(transport: BaseTransport): void {
   transport.close().catch(() => {});
 }
 
-/**
- * Stands in for the blocking transport of a runtime that has none (`ferry` provides one on Node): fails on use,
- * so that a SyncClient whose requests all go to mounted transports still works.
- */
-class MissingBlockingTransport extends BaseTransport {
-  async handleRequest(request: Request): Promise<Response> {
-    throw missingError(request);
-  }
-
-  handleRequestSync(request: Request): Response {
-    throw missingError(request);
-  }
-}
-
-function missingError(request: Request): Error {
-  return new Error(
+function missingBlockingTransport(request: Request): string {
+  return (
     `No transport to send ${request.method} ${request.url} with: a SyncClient needs a blocking transport, and ` +
-      'none is registered for this runtime (the "ferry" package registers one on Node). Give it a transport ' +
-      "that answers synchronously: new SyncClient({ transport }).",
+    'none is registered for this runtime (the "ferry" package registers one on Node). Give it a transport ' +
+    "that answers synchronously: new SyncClient({ transport })."
   );
 }
 
 /** The factory of a SyncClient's blocking transports: the runtime's, else one whose transports explain why not. */
 export function syncTransportFactory(create: SyncTransportFactory | undefined): TransportFactory {
-  return create?.() ?? (() => new MissingBlockingTransport());
+  return create?.() ?? (() => new MissingTransport(missingBlockingTransport));
 }

@@ -17,24 +17,32 @@ import { booleanOption, invalidOption } from "./options.js";
 import type { CertTypes, ClientOptions, ProxyTypes } from "./types.js";
 
 /**
- * Stands in for a transport the runtime cannot build: `@ferry/core` alone has no network code. Fails on use, so
- * that a Client whose requests all go to mounted transports still works.
+ * Stands in for a transport the runtime cannot build (`@ferry/core` alone has no network code, and only some
+ * runtimes have a blocking transport). Fails on use with `explain(request)`, so that a client whose requests all go
+ * to mounted transports still works.
  */
-class MissingTransport extends BaseTransport {
+export class MissingTransport extends BaseTransport {
+  readonly #explain: (request: Request) => string;
+
+  constructor(explain: (request: Request) => string) {
+    super();
+    this.#explain = explain;
+  }
+
   async handleRequest(request: Request): Promise<Response> {
-    throw missingTransportError(request);
+    throw new Error(this.#explain(request));
   }
 
   handleRequestSync(request: Request): Response {
-    throw missingTransportError(request);
+    throw new Error(this.#explain(request));
   }
 }
 
-function missingTransportError(request: Request): Error {
-  return new Error(
+function missingTransport(request: Request): string {
+  return (
     `No transport to send ${request.method} ${request.url} with: @ferry/core has no network code of its own. ` +
-      'Import the Client from the "ferry" package (it installs the default transport for your runtime), or ' +
-      "pass one: new Client({ transport }).",
+    'Import the Client from the "ferry" package (it installs the default transport for your runtime), or ' +
+    "pass one: new Client({ transport })."
   );
 }
 
@@ -105,7 +113,7 @@ function buildTransport(
   options: TransportFactoryOptions,
   factory: TransportFactory | undefined,
 ): BaseTransport {
-  return factory?.(options) ?? new MissingTransport();
+  return factory?.(options) ?? new MissingTransport(missingTransport);
 }
 
 /** Proxy mounts: `proxy` for every URL; else, with `trustEnv` and no `transport`, the environment's. */
