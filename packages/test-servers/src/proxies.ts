@@ -1,9 +1,8 @@
 import { createServer as createHttpServer, type IncomingMessage } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import { createServer as createNetServer, type Socket } from "node:net";
+import { createServer as createNetServer, connect as netConnect, type Socket } from "node:net";
 import { createServer as createSocks5 } from "@pondwader/socks5-server";
 import { createProxy } from "proxy";
-import { runSocksServer } from "socks-server-lib";
 import { certs } from "./certs.js";
 import { type ListenOptions, listen, type TestServer } from "./listen.js";
 
@@ -80,50 +79,109 @@ export async function startSocks5Server(options: Socks5ServerOptions = {}): Prom
   return Object.assign(handle, { destinations });
 }
 
+/** Options of the SOCKS4 server. */
+export interface Socks4ServerOptions extends ListenOptions {
+  /** Refuse (reply 93, as when identd reports another user) any request whose user id differs from this one. */
+  userId?: string;
+}
+
+/** A SOCKS4 request as the client sent it. */
+interface Socks4Request {
+  command: number;
+  port: number;
+  /** The IPv4 address, or for SOCKS4a the host name that follows the user id. */
+  host: string;
+  userId: string;
+  /** Bytes that came after the request, already meant for the destination. */
+  rest: Buffer;
+}
+
+const SOCKS4_GRANTED = 0x5a;
+const SOCKS4_REJECTED = 0x5b;
+const SOCKS4_USER_ID_MISMATCH = 0x5d;
+/** Longer than any request the tests send: a client that never ends its user id or name is refused. */
+const SOCKS4_MAX_REQUEST = 1024;
+
 /**
- * Starts a real SOCKS4 server (`socks-server-lib`, which also speaks SOCKS5 without auth). SOCKS4 carries only IPv4
- * addresses, so clients resolve names themselves.
+ * Parses a SOCKS4 request from the bytes received so far, or returns null while it is incomplete. An address of
+ * 0.0.0.x with x non-zero is SOCKS4a's mark that the host name follows the user id, for the proxy to resolve.
  */
-export async function startSocks4Server(options: ListenOptions = {}): Promise<TestSocksServer> {
-  const destinations: string[] = [];
-  const onData = (greeting: Buffer): void => {
-    if (greeting[0] === 4 && greeting.length >= 8) {
-      destinations.push(`${greeting.subarray(4, 8).join(".")}:${greeting.readUInt16BE(2)}`);
-    }
+function parseSocks4Request(data: Buffer): Socks4Request | null {
+  const userEnd = data.length < 9 ? -1 : data.indexOf(0, 8);
+  if (userEnd === -1) return null;
+  const command = data.readUInt8(1);
+  const port = data.readUInt16BE(2);
+  const userId = data.toString("latin1", 8, userEnd);
+  const address = data.readUInt32BE(4);
+  if (address > 0 && address < 256) {
+    const nameEnd = data.indexOf(0, userEnd + 1);
+    if (nameEnd === -1) return null;
+    const host = data.toString("latin1", userEnd + 1, nameEnd);
+    return { command, port, host, userId, rest: data.subarray(nameEnd + 1) };
+  }
+  return { command, port, host: data.subarray(4, 8).join("."), userId, rest: data.subarray(userEnd + 1) };
+}
+
+/** Answers a SOCKS4 request; the address and port of the reply are unused for CONNECT. */
+function socks4Reply(code: number): Buffer {
+  return Buffer.from([0, code, 0, 0, 0, 0, 0, 0]);
+}
+
+/** Reads one SOCKS4 request from `client`, then hands it to `onRequest` with the client paused. */
+function readSocks4Request(client: Socket, onRequest: (request: Socks4Request) => void): void {
+  let received = Buffer.alloc(0);
+  const onData = (chunk: Buffer): void => {
+    received = Buffer.concat([received, chunk]);
+    const socks4 = received.readUInt8(0) === 4;
+    const request = socks4 ? parseSocks4Request(received) : null;
+    if (request === null && socks4 && received.length <= SOCKS4_MAX_REQUEST) return;
+    client.off("data", onData);
+    client.pause();
+    if (request === null) client.end(socks4Reply(SOCKS4_REJECTED));
+    else onRequest(request);
   };
-  // The library listens by itself: start it on a port, then hand its server to the tracking helper.
-  const server = await runSocksServer({ port: 0, host: options.host ?? "127.0.0.1", onData });
-  const sockets = new Set<Socket>();
-  let connections = 0;
-  server.on("connection", (socket: Socket) => {
-    connections += 1;
-    sockets.add(socket);
-    socket.on("error", () => {});
-    socket.on("close", () => sockets.delete(socket));
+  client.on("data", onData);
+}
+
+/** Connects to the destination of a CONNECT and, once connected, relays bytes both ways. */
+function socks4Connect(client: Socket, request: Socks4Request): void {
+  const upstream = netConnect({ host: request.host, port: request.port });
+  const refuse = (): void => {
+    client.end(socks4Reply(SOCKS4_REJECTED));
+  };
+  upstream.once("error", refuse);
+  client.once("close", () => upstream.destroy());
+  upstream.once("connect", () => {
+    upstream.off("error", refuse);
+    upstream.on("error", () => client.destroy());
+    upstream.once("close", () => client.destroy());
+    client.write(socks4Reply(SOCKS4_GRANTED));
+    if (request.rest.length > 0) upstream.write(request.rest);
+    client.pipe(upstream).pipe(client);
   });
-  const address = server.address();
-  if (address === null || typeof address === "string") throw new Error("SOCKS4 server has no TCP address");
-  const host = options.host ?? "127.0.0.1";
-  let closing: Promise<void> | undefined;
-  const close = (): Promise<void> => {
-    closing ??= new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      for (const socket of sockets) socket.destroy();
+}
+
+/**
+ * Starts a real SOCKS4 server that also speaks SOCKS4a: CONNECT only, to an IPv4 address (SOCKS4, the client
+ * resolved the name) or to a host name it resolves itself (SOCKS4a). It refuses (reply 91) a destination it cannot
+ * reach and any other command, and with `userId` a request from another user (reply 93).
+ */
+export async function startSocks4Server(options: Socks4ServerOptions = {}): Promise<TestSocksServer> {
+  const destinations: string[] = [];
+  const server = createNetServer((client) => {
+    readSocks4Request(client, (request) => {
+      if (request.command !== 1) {
+        client.end(socks4Reply(SOCKS4_REJECTED));
+        return;
+      }
+      destinations.push(`${request.host}:${request.port}`);
+      if (options.userId !== undefined && request.userId !== options.userId) {
+        client.end(socks4Reply(SOCKS4_USER_ID_MISMATCH));
+        return;
+      }
+      socks4Connect(client, request);
     });
-    return closing;
-  };
-  return {
-    url: `socks4://${host}:${address.port}`,
-    host,
-    port: address.port,
-    get connections() {
-      return connections;
-    },
-    get openConnections() {
-      return sockets.size;
-    },
-    destinations,
-    close,
-    [Symbol.asyncDispose]: close,
-  };
+  });
+  const handle = await listen(server, "socks4", options);
+  return Object.assign(handle, { destinations });
 }

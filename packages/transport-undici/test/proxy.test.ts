@@ -140,4 +140,49 @@ describe("SOCKS proxies", () => {
     expect(text(await fetchText(transport, `${target.url}/four`))).toBe("/four via=- auth=-");
     expect(socks.destinations).toEqual([`127.0.0.1:${target.port}`]);
   });
+
+  it("lets the proxy resolve the host with socks4a://", async () => {
+    await using target = await origin();
+    await using socks = await startSocks4Server();
+    await using transport = new UndiciTransport({ proxy: socks.url.replace("socks4:", "socks4a:") });
+    const url = `http://localhost:${target.port}/four-a`;
+    expect(text(await fetchText(transport, url))).toBe("/four-a via=- auth=-");
+    expect(socks.destinations).toEqual([`localhost:${target.port}`]);
+  });
+
+  it("sends the proxy's user name as the SOCKS4 user id", async () => {
+    await using target = await origin();
+    await using socks = await startSocks4Server({ userId: "sock" });
+    await using transport = new UndiciTransport({ proxy: socks.url.replace("socks4://", "socks4a://sock@") });
+    expect(text(await fetchText(transport, `${target.url}/user`))).toBe("/user via=- auth=-");
+  });
+
+  it("refuses to send an IPv6 address to a socks4:// proxy, which carries IPv4 addresses only", async () => {
+    await using socks = await startSocks4Server();
+    await using transport = new UndiciTransport({ proxy: socks.url });
+    const failure = send(transport, "GET", "http://[::1]:1/");
+    await expect(failure).rejects.toThrow(ProxyError);
+    await expect(failure).rejects.toThrow(/IPv4/);
+    expect(socks.connections).toBe(0);
+  });
+
+  it.each([
+    ["the destination cannot be reached", "socks4a", "", null],
+    ["the destination cannot be reached", "socks4", "", null],
+    ["the user id is not the one expected", "socks4a", "other@", "sock"],
+    ["the user id is not the one expected", "socks4", "other@", "sock"],
+  ] as const)(
+    "raises ProxyError when a SOCKS4 proxy refuses because %s (%s://)",
+    async (_why, scheme, user, userId) => {
+      await using target = await origin();
+      const port = userId === null ? await closedPort() : target.port;
+      await using socks = await startSocks4Server(userId === null ? {} : { userId });
+      await using transport = new UndiciTransport({
+        proxy: socks.url.replace("socks4://", `${scheme}://${user}`),
+      });
+      const failure = send(transport, "GET", `http://localhost:${port}/`);
+      await expect(failure).rejects.toThrow(ProxyError);
+      await expect(failure).rejects.toThrow(/rejected/i);
+    },
+  );
 });
