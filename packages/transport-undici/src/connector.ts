@@ -297,6 +297,10 @@ export class Connector {
     if ((proxy.kind === "socks5" || proxy.kind === "socks4") && isIP(hostname) === 0) {
       host = (await lookup(hostname, { family: v4 ? 4 : 0 })).address;
     }
+    // socks would send an IPv6 address in SOCKS4a's form, which a SOCKS4 proxy does not understand.
+    if (proxy.kind === "socks4" && isIP(host) === 6) {
+      throw new ProxyHandshakeError(`A SOCKS4 proxy reaches IPv4 addresses only, not ${host}`);
+    }
     const existing = await this.#tcp(proxy.hostname, proxy.port, null, pending);
     const auth = proxy.auth;
     try {
