@@ -11,9 +11,8 @@ import {
   ReadTimeout,
   type Request,
   type Response,
-  type TimeoutExtension,
 } from "@ferry/core";
-import { appErrorResponse, appResponse } from "./app-response.js";
+import { appErrorResponse, appResponse, readTimeout } from "./app-response.js";
 import { readableStreamBody } from "./replies.js";
 
 /** A Fetch-style handler: Hono's `app.fetch`, itty-router, Next.js route handlers, Bun and Deno servers. */
@@ -69,7 +68,8 @@ type Sender = (request: Request) => Promise<Response>;
  * const client2 = new Client({ transport: new AppTransport({ listener: expressApp }), baseUrl: "http://app.test" });
  * ```
  *
- * The request's read timeout bounds the wait for the app's response headers (`ReadTimeout`).
+ * The request's read timeout bounds the wait for the app's response headers, and each wait for a chunk of its
+ * body (`ReadTimeout`), as it would on a socket.
  */
 export class AppTransport extends BaseTransport {
   readonly #send: Sender;
@@ -203,7 +203,7 @@ function fromFetchResponse(
   const body = answer.body;
   if (body === null || request.method === "HEAD") {
     void body?.cancel().catch(() => {});
-    return appResponse(answer.status, answer.statusText, headers, new BytesStream());
+    return appResponse(answer.status, answer.statusText, headers, new BytesStream(), request);
   }
   const stream = readableStreamBody(body);
   return appResponse(
@@ -211,6 +211,7 @@ function fromFetchResponse(
     answer.statusText,
     headers,
     options.raiseAppExceptions ? stream : quiet(stream),
+    request,
   );
 }
 
@@ -228,20 +229,24 @@ function quiet(stream: ReturnType<typeof readableStreamBody>): ReturnType<typeof
   };
 }
 
-/** Bounds the wait for the app's response headers by the request's read timeout. */
+/**
+ * Bounds the wait for the app's response headers by the request's read timeout. A response that comes too late is
+ * closed, so that the app is not left writing a body nobody reads.
+ */
 function withReadTimeout(response: Promise<Response>, request: Request): Promise<Response> {
-  const timeout = request.extensions["timeout"] as Partial<TimeoutExtension> | undefined;
-  const read = timeout?.read;
-  if (typeof read !== "number") return response;
+  const read = readTimeout(request);
+  if (read === null) return response;
+  let expired = false;
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new ReadTimeout(`The app did not answer within ${read} ms.`, { request })),
-      read,
-    );
+    const timer = setTimeout(() => {
+      expired = true;
+      reject(new ReadTimeout(`The app did not answer within ${read} ms.`, { request }));
+    }, read);
     response.then(
       (value) => {
         clearTimeout(timer);
-        resolve(value);
+        if (expired) void value.close().catch(() => {});
+        else resolve(value);
       },
       (error: unknown) => {
         clearTimeout(timer);

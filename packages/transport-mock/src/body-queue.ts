@@ -84,6 +84,8 @@ export class BodyQueue implements AsyncByteStream {
     this.#chunks.length = 0;
     this.#ended = true;
     this.#releaseWriters();
+    // A read waiting for the next chunk ends rather than waiting for one that will not come.
+    this.#wake();
     this.#onCancel();
   }
 }

@@ -155,7 +155,7 @@ class ListenerExchange {
 
   #onHead(status: number, reason: string, headers: Array<[string, string]>): void {
     this.#answered = true;
-    this.#resolve(appResponse(status, reason, headers, this.#body));
+    this.#resolve(appResponse(status, reason, headers, this.#body, this.#request));
   }
 
   #onBody(chunk: Uint8Array): void {

@@ -145,6 +145,51 @@ describe("AppTransport with a Fetch-style app (Hono)", () => {
     await expect(client.get("http://app.test/")).rejects.toThrow(ReadTimeout);
   });
 
+  it("times out a body that stalls, within a few ms of the read timeout, and cancels it", async () => {
+    let cancelled: () => void = () => {};
+    const cancel = new Promise<void>((resolve) => {
+      cancelled = resolve;
+    });
+    const stalling = () =>
+      new Response(
+        new ReadableStream({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode("half of it"));
+          },
+          cancel: () => cancelled(),
+        }),
+      );
+    await using client = new Client({ transport: new AppTransport(stalling), timeout: 100 });
+    await client.stream("GET", "http://app.test/", async (response) => {
+      const chunks = response.iterBytes()[Symbol.asyncIterator]();
+      expect((await chunks.next()).value).toHaveLength(10);
+      const started = performance.now();
+      await expect(chunks.next()).rejects.toThrow(ReadTimeout);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(99);
+      expect(performance.now() - started).toBeLessThan(100 + 50);
+    });
+    await cancel;
+  });
+
+  it("reads a slow but steady body that takes longer than the read timeout in all", async () => {
+    let sent = 0;
+    const steady = () =>
+      new Response(
+        new ReadableStream({
+          async pull(controller) {
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            controller.enqueue(new TextEncoder().encode(`${sent}\n`));
+            if (++sent === 10) controller.close();
+          },
+        }),
+      );
+    await using client = new Client({ transport: new AppTransport(steady), timeout: 100 });
+    const started = performance.now();
+    const response = await client.get("http://app.test/");
+    expect(performance.now() - started).toBeGreaterThan(100);
+    expect(response.text).toBe("0\n1\n2\n3\n4\n5\n6\n7\n8\n9\n");
+  });
+
   it("refuses a GET with a body, which a Fetch Request cannot carry", async () => {
     const transport = new AppTransport(() => new Response("x"));
     await expect(

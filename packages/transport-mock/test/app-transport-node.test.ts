@@ -44,6 +44,15 @@ function expressApp(): express.Express {
   return app;
 }
 
+/** A promise and the function that resolves it, to await something the app does. */
+function signal(): { promise: Promise<void>; resolve: () => void } {
+  let resolve = (): void => {};
+  const promise = new Promise<void>((done) => {
+    resolve = done;
+  });
+  return { promise, resolve };
+}
+
 const client = (app: express.Express, options: ConstructorParameters<typeof AppTransport>[1] = {}) =>
   new Client({ transport: new AppTransport({ listener: app }, options), baseUrl: "https://app.test" });
 
@@ -227,6 +236,76 @@ describe("AppTransport with a Node request listener (Express)", () => {
   it("times out an app that never answers", async () => {
     await using http = new Client({ transport: new AppTransport({ listener: () => {} }), timeout: 30 });
     await expect(http.get("http://app.test/")).rejects.toThrow(ReadTimeout);
+  });
+
+  it("times out a body that stalls after its headers, within a few ms of the read timeout, and tells the app", async () => {
+    const { promise: appClosed, resolve: closeApp } = signal();
+    const listener = (_req: IncomingMessage, res: ServerResponse) => {
+      res.on("close", () => closeApp());
+      res.writeHead(200, { "content-length": "100" });
+      res.write("x".repeat(50));
+    };
+    await using http = new Client({ transport: new AppTransport({ listener }), timeout: 100 });
+    await http.stream("GET", "http://app.test/", async (response) => {
+      const chunks = response.iterBytes()[Symbol.asyncIterator]();
+      expect((await chunks.next()).value).toHaveLength(50);
+      const started = performance.now();
+      await expect(chunks.next()).rejects.toThrow(ReadTimeout);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(99);
+      expect(performance.now() - started).toBeLessThan(100 + 50);
+    });
+    await appClosed;
+  });
+
+  it("reads a slow but steady body that takes longer than the read timeout in all", async () => {
+    const listener = (_req: IncomingMessage, res: ServerResponse) => {
+      let sent = 0;
+      const timer = setInterval(() => {
+        res.write(`${sent}\n`);
+        if (++sent === 10) {
+          clearInterval(timer);
+          res.end();
+        }
+      }, 20);
+    };
+    await using http = new Client({ transport: new AppTransport({ listener }), timeout: 100 });
+    const started = performance.now();
+    const response = await http.get("http://app.test/");
+    expect(performance.now() - started).toBeGreaterThan(100);
+    expect(response.text).toBe("0\n1\n2\n3\n4\n5\n6\n7\n8\n9\n");
+  });
+
+  it("does not count the time the reader takes between chunks against the read timeout", async () => {
+    const listener = (_req: IncomingMessage, res: ServerResponse) => {
+      res.write("first\n");
+      res.end("second\n");
+    };
+    await using http = new Client({ transport: new AppTransport({ listener }), timeout: 20 });
+    await http.stream("GET", "http://app.test/", async (response) => {
+      const lines: string[] = [];
+      for await (const line of response.iterLines()) {
+        lines.push(line);
+        await new Promise((resolve) => setTimeout(resolve, 40));
+      }
+      expect(lines).toEqual(["first", "second"]);
+    });
+  });
+
+  it("closes a response that comes after the read timeout, so the app stops writing", async () => {
+    const { promise: appClosed, resolve: closeApp } = signal();
+    const listener = (_req: IncomingMessage, res: ServerResponse) => {
+      res.on("close", () => closeApp());
+      setTimeout(() => {
+        const writeMore = () => {
+          while (res.write(Buffer.alloc(16 * 1024)));
+          res.once("drain", writeMore);
+        };
+        writeMore();
+      }, 40);
+    };
+    await using http = new Client({ transport: new AppTransport({ listener }), timeout: 20 });
+    await expect(http.get("http://app.test/")).rejects.toThrow(ReadTimeout);
+    await appClosed;
   });
 
   it("refuses an Express app passed as a Fetch handler, saying how to pass it", () => {

@@ -2,14 +2,8 @@ import { describeTransport } from "@ferry/transport-conformance/vitest";
 import { AppTransport, MockTransport } from "@ferry/transport-mock";
 
 // In-process transports open no sockets: the network cases (refused connections, resets, connect and pool timeouts,
-// sockets released by close) and the write phase do not apply. AppTransport does not yet time out a body
-// that stalls.
-const inProcess = {
-  network: false,
-  connectTimeout: false,
-  writeTimeout: false,
-  bodyReadTimeout: false,
-} as const;
+// sockets released by close) and the write phase do not apply.
+const inProcess = { network: false, connectTimeout: false, writeTimeout: false } as const;
 
 describeTransport("AppTransport", ({ app }) => new AppTransport({ listener: app }), { supports: inProcess });
 
