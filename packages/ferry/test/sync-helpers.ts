@@ -1,5 +1,5 @@
 /**
- * Helpers of the SyncClient tests: the worker thread's module and the loopback servers' thread are bundled from
+ * Helpers of the SyncClient tests: the worker thread's modules and the loopback servers' thread are bundled from
  * the TypeScript sources with esbuild (a worker thread runs JavaScript, and the tests run the sources), and the
  * servers run on their own thread because a SyncClient blocks the test's.
  */
@@ -26,6 +26,8 @@ export function bundleSyncModules(): Promise<string> {
         worker: here("../src/sync/worker.ts"),
         server: here("./fixtures/server-thread.ts"),
         script: here("./fixtures/sync-script.ts"),
+        "dying-worker": here("./fixtures/dying-worker.ts"),
+        "dying-script": here("./fixtures/dying-script.ts"),
       },
       bundle: true,
       platform: "node",

@@ -1,7 +1,7 @@
 /**
  * Errors across the thread boundary: the worker sends an error's class name, message and cause, and the calling
  * thread re-creates it as the same Ferry class (so `instanceof ReadTimeout` and `error.message` hold), attached to
- * the caller's request.
+ * the caller's request. {@link WorkerExited} is the error of the calling thread when the worker itself is gone.
  *
  * @module
  */
@@ -138,4 +138,39 @@ function causeFromWire(wire: WireError): Error {
   const cause = fromWireError(wire, undefined);
   if (wire.stack !== undefined) cause.stack = wire.stack;
   return cause;
+}
+
+/** How a worker thread ended, as far as the calling thread could see. */
+export interface WorkerExit {
+  /** The thread's exit code; `null` when it was stopped without running its exit handlers. */
+  readonly code: number | null;
+  /** What the worker reported before it stopped (an uncaught error), when it could. */
+  readonly cause: Error | undefined;
+}
+
+/**
+ * A SyncClient's worker thread exited while a request of the client was in flight (an uncaught error in it,
+ * `worker.terminate()`, running out of memory). The request fails with this error; the client's next request
+ * starts a fresh worker thread.
+ */
+export class WorkerExited extends TransportError {
+  /** The worker thread's exit code; `null` when it was stopped without running its exit handlers. */
+  readonly exitCode: number | null;
+
+  constructor(exit: WorkerExit, request?: Request) {
+    super(workerExitMessage(exit), {
+      ...(request === undefined ? {} : { request }),
+      ...(exit.cause === undefined ? {} : { cause: exit.cause }),
+    });
+    this.exitCode = exit.code;
+  }
+}
+
+function workerExitMessage({ code, cause }: WorkerExit): string {
+  const how =
+    code === null
+      ? "was stopped without an exit code (terminated, or out of memory)"
+      : `exited with exit code ${code}`;
+  const why = cause === undefined ? "" : `: ${cause.message}`;
+  return `The SyncClient's worker thread ${how} before the response was complete${why}`;
 }

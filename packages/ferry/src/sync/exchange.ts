@@ -5,7 +5,7 @@
  * @module
  */
 import { BytesStream, isSyncByteStream, type Request, type SyncByteStream } from "@ferry/core";
-import type { Inbox, WorkerChannel } from "./channel.js";
+import type { Inbox, Posting, WorkerChannel } from "./channel.js";
 import { fromWireError, toWireError } from "./errors.js";
 import {
   CREDIT_THRESHOLD,
@@ -18,19 +18,20 @@ import {
 /** The response head, as the worker sent it. */
 export type Head = Extract<FromWorker, { type: "head" }>;
 
-/** The request body as it goes in the request message, and the iterator of a streamed one. */
-function requestBody(request: Request): [RequestMessage["body"], Iterator<Uint8Array> | null] {
+/**
+ * The request body: inline bytes (copied into each request message, whose buffer is transferred), or the iterator
+ * of a streamed body, pulled by the worker chunk by chunk.
+ */
+function requestBody(request: Request): Uint8Array | Iterator<Uint8Array> | null {
   const stream = request.stream;
-  if (stream instanceof BytesStream) {
-    return [stream.content.byteLength === 0 ? null : transferableCopy(stream.content), null];
-  }
+  if (stream instanceof BytesStream) return stream.content.byteLength === 0 ? null : stream.content;
   if (!isSyncByteStream(stream)) {
     throw new TypeError(
       "A SyncClient cannot send this request body: it can only be read asynchronously (an async iterable or a " +
         "ReadableStream). Give the body as bytes, a string or a synchronous iterable of Uint8Array.",
     );
   }
-  return ["stream", stream[Symbol.iterator]()];
+  return stream[Symbol.iterator]();
 }
 
 /** An exchange in the calling thread: the inbox of its messages and the source of its response body. */
@@ -52,28 +53,26 @@ export class Exchange implements Inbox {
 
   /** Posts `request` to transport `transport` of `channel`. */
   constructor(channel: WorkerChannel, transport: number, request: Request) {
-    const [body, upload] = requestBody(request);
+    const body = requestBody(request);
     this.#channel = channel;
     this.#request = request;
-    this.#upload = upload;
-    this.#id = channel.openExchange(this);
+    this.#upload = body instanceof Uint8Array || body === null ? null : body;
     const timeout = request.extensions["timeout"] as RequestMessage["timeout"];
-    const message: RequestMessage = {
-      type: "request",
-      id: this.#id,
-      transport,
-      method: request.method,
-      url: String(request.url),
-      headers: request.headers.raw,
-      body,
-      timeout,
-    };
-    try {
-      channel.post(message, body instanceof Uint8Array ? [body.buffer as ArrayBuffer] : []);
-    } catch (error) {
-      channel.closeExchange(this.#id);
-      throw error;
-    }
+    const url = String(request.url);
+    this.#id = channel.startExchange(this, (id): Posting<RequestMessage> => {
+      const bytes = body instanceof Uint8Array ? transferableCopy(body) : null;
+      const message: RequestMessage = {
+        type: "request",
+        id,
+        transport,
+        method: request.method,
+        url,
+        headers: request.headers.raw,
+        body: bytes ?? (body === null ? null : "stream"),
+        timeout,
+      };
+      return [message, bytes === null ? [] : [bytes.buffer as ArrayBuffer]];
+    });
   }
 
   /** Blocks until the response head is in and returns it. */
@@ -104,8 +103,8 @@ export class Exchange implements Inbox {
     }
   }
 
-  abandon(error: Error): void {
-    this.#error ??= error;
+  abandon(failure: (request: Request) => Error): void {
+    this.#error ??= failure(this.#request);
   }
 
   /** Sends the worker the next chunk of a streamed request body. */
@@ -157,7 +156,7 @@ export class Exchange implements Inbox {
   }
 
   #credit(): void {
-    this.#channel.postIfRunning({ type: "credit", id: this.#id, bytes: this.#read - this.#credited });
+    this.#channel.post({ type: "credit", id: this.#id, bytes: this.#read - this.#credited });
     this.#credited = this.#read;
   }
 
@@ -166,7 +165,7 @@ export class Exchange implements Inbox {
     if (this.#finished) return;
     const complete = this.#ended || this.#error !== null;
     this.#finish();
-    if (!complete) this.#channel.postIfRunning({ type: "cancel", id: this.#id });
+    if (!complete) this.#channel.post({ type: "cancel", id: this.#id });
   }
 
   #finish(): void {

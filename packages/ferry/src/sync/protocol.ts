@@ -26,9 +26,17 @@ export const CREDIT_THRESHOLD = RESPONSE_WINDOW / 4;
 export const SIGNAL = {
   /** Bumped (and notified) by the worker after each message it posts. */
   posted: 0,
-  /** Set to 1 by the worker when it is about to stop, cleanly or not. */
+  /** Set to 1 by the worker when its process `exit` handlers run, after it has stored its exit code. */
   stopped: 1,
+  /** The exit code the worker stopped with, valid once `stopped` is 1. */
+  exitCode: 2,
 } as const;
+
+/**
+ * How long the calling thread sleeps before checking that the worker is still there. A worker that is terminated
+ * or runs out of memory stops without running any of its code, so nothing wakes the caller: it has to look.
+ */
+export const LIVENESS_INTERVAL_MS = 100;
 
 /** The request of an exchange: its body is inline bytes, nothing, or pulled chunk by chunk (`"stream"`). */
 export interface RequestMessage {
@@ -58,7 +66,9 @@ export type ToWorker =
   /** Closes one transport; answered with `closed`. */
   | { readonly type: "close"; readonly transport: number }
   /** Closes every transport and ends the worker; answered with `closed` (transport -1). */
-  | { readonly type: "shutdown" };
+  | { readonly type: "shutdown" }
+  /** Asks nothing: posted only to learn whether the worker's end of the channel is still there. */
+  | { readonly type: "ping" };
 
 /** What the worker tells the calling thread. */
 export type FromWorker =

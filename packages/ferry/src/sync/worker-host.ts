@@ -264,6 +264,8 @@ class Host {
       case "shutdown":
         void this.#shutdown();
         return;
+      case "ping":
+        return;
     }
   }
 

@@ -13,7 +13,7 @@ import {
 } from "@ferry/core";
 import type { WorkerChannel } from "./channel.js";
 import { Exchange, ExchangeStream } from "./exchange.js";
-import { toWireOptions, type WireNetworkOptions } from "./network-options.js";
+import { toWireOptions } from "./network-options.js";
 
 /**
  * A transport whose requests go to a worker thread: `handleRequestSync()` blocks until the response head is in,
@@ -23,8 +23,6 @@ import { toWireOptions, type WireNetworkOptions } from "./network-options.js";
 export class WorkerTransport extends BaseTransport implements BlockingTransport {
   readonly #channel: WorkerChannel;
   readonly #id: number;
-  readonly #options: WireNetworkOptions;
-  #opened = false;
   #closed = false;
 
   /**
@@ -34,9 +32,9 @@ export class WorkerTransport extends BaseTransport implements BlockingTransport 
    */
   constructor(channel: WorkerChannel, options: TransportFactoryOptions) {
     super();
-    this.#options = toWireOptions(options);
+    const wire = toWireOptions(options);
     try {
-      structuredClone(this.#options);
+      structuredClone(wire);
     } catch (error) {
       throw new TypeError(
         "A SyncClient's network options must be plain data (strings, numbers, booleans, buffers) to reach its " +
@@ -45,7 +43,7 @@ export class WorkerTransport extends BaseTransport implements BlockingTransport 
       );
     }
     this.#channel = channel;
-    this.#id = channel.addTransport();
+    this.#id = channel.addTransport(wire);
   }
 
   /**
@@ -62,10 +60,6 @@ export class WorkerTransport extends BaseTransport implements BlockingTransport 
   /** Sends `request` from the worker thread and returns its response once the head is in. */
   handleRequestSync(request: Request): Response {
     if (this.#closed) throw new Error("Cannot send a request, as the transport has been closed.");
-    if (!this.#opened) {
-      this.#channel.post({ type: "open", transport: this.#id, options: this.#options });
-      this.#opened = true;
-    }
     const exchange = new Exchange(this.#channel, this.#id, request);
     const head = exchange.head();
     return new Response(head.status, {
