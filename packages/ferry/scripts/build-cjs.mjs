@@ -6,8 +6,12 @@
  *
  * A SyncClient's worker thread still runs the ESM build (`dist/sync/worker.js`): only plain data crosses
  * threads, so the two copies never meet.
+ *
+ * It also writes `dist/node.d.cts`, the declarations of the `require` condition (see cjs-types.mjs).
  */
+import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { writeCjsDeclarations } from "./cjs-types.mjs";
 
 await build({
   entryPoints: ["dist/node.js"],
@@ -25,3 +29,5 @@ await build({
   ignoreAnnotations: true,
   logLevel: "warning",
 });
+
+await writeCjsDeclarations(fileURLToPath(new URL("..", import.meta.url)));
