@@ -154,6 +154,19 @@ export class Headers implements Iterable<[string, string]> {
     return this.#raw;
   }
 
+  /**
+   * Every header line flattened to `[name, value, name, value, ...]`, names as given, in order: the shape undici's
+   * `dispatch` and Node's `rawHeaders` use, for transports. A new array on each call, cheaper to build than
+   * {@link Headers.raw}'s pairs.
+   */
+  rawFlat(): string[] {
+    const flat: string[] = [];
+    for (let index = 0; index < this.#names.length; index++) {
+      flat.push(this.#names[index] as string, this.#values[index] as string);
+    }
+    return flat;
+  }
+
   /** The value of the header `name` (any case); repeated headers are joined with `", "`. */
   get(name: string): string | undefined {
     const lower = name.toLowerCase();

@@ -23,6 +23,7 @@ describe("Headers", () => {
       ["X-Multi", "1"],
       ["X-Multi", "2"],
     ]);
+    expect(headers.rawFlat()).toEqual(["Content-Type", "text/plain", "X-Multi", "1", "X-Multi", "2"]);
     expect(headers.multiItems()).toEqual([
       ["content-type", "text/plain"],
       ["x-multi", "1"],
@@ -108,6 +109,14 @@ describe("Headers", () => {
     expect(before).toEqual([["A", "1"]]);
     expect(Object.isFrozen(headers.raw)).toBe(true);
     expect(new Headers(copy).get("a")).toBe("2");
+  });
+
+  it("rawFlat is a new array on each call: changing it changes nothing", () => {
+    const headers = new Headers({ A: "1" });
+    const flat = headers.rawFlat();
+    flat.push("B", "2");
+    expect(headers.rawFlat()).toEqual(["A", "1"]);
+    expect(headers.rawFlat()).not.toBe(headers.rawFlat());
   });
 
   it.each<[string, unknown, boolean]>([
