@@ -8,6 +8,7 @@ import { isUtf8 } from "node:buffer";
 import { type Request, Response, type TimeoutExtension } from "@ferry/core";
 import type { Dispatcher } from "undici";
 import { type BodySource, ResponseBody, type WriteWatcher } from "./bodies.js";
+import { Countdown, type Countdowns, type Timed } from "./countdowns.js";
 import { type Phase, toFerryError } from "./errors.js";
 import { timeoutError, type Wait } from "./timeouts.js";
 
@@ -19,6 +20,8 @@ export interface HandlerContext {
   httpVersion(origin: string): string;
   /** Called when a request is over (its body received, or failed): its connection may now be idle. */
   requestDone(): void;
+  /** The transport's timer for the timeouts of its requests. */
+  readonly countdowns: Countdowns;
 }
 
 type Abort = (reason?: Error) => void;
@@ -31,21 +34,51 @@ function decodeHeader(raw: Buffer): string {
   return NON_ASCII.test(text) && isUtf8(raw) ? raw.toString("utf8") : text;
 }
 
+/**
+ * undici's raw header list as `[name, value]` pairs. undici's HTTP/1.1 parser hands every name and value as a
+ * view of the socket chunk the header block came in: when they all share one, the block is decoded in one call
+ * and cut into strings, rather than each piece being decoded on its own (ten calls into Node for five headers).
+ */
 function toHeaderPairs(raw: Buffer[] | string[]): Array<[string, string]> {
-  const pairs: Array<[string, string]> = [];
+  const pairs = raw.length > 0 && typeof raw[0] !== "string" ? fromOneBlock(raw as Buffer[]) : null;
+  if (pairs !== null) return pairs;
+  const each: Array<[string, string]> = [];
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
     const value = raw[i + 1]!;
-    pairs.push([
+    each.push([
       typeof name === "string" ? name : name.toString("latin1"),
       typeof value === "string" ? value : decodeHeader(value),
     ]);
   }
-  return pairs;
+  return each;
 }
 
-function onTimeout(handler: DispatchHandler): void {
-  handler.timedOut();
+/** The pairs of a header list whose pieces all lie in one buffer and are all ASCII; `null` otherwise. */
+function fromOneBlock(raw: Buffer[]): Array<[string, string]> | null {
+  const memory = raw[0]!.buffer;
+  let start = Number.POSITIVE_INFINITY;
+  let end = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const piece = raw[i]!;
+    if (typeof piece === "string" || piece.buffer !== memory) return null;
+    if (piece.byteOffset < start) start = piece.byteOffset;
+    if (piece.byteOffset + piece.byteLength > end) end = piece.byteOffset + piece.byteLength;
+  }
+  const block = Buffer.from(memory, start, end - start).toString("latin1");
+  if (NON_ASCII.test(block)) return null;
+  const pairs: Array<[string, string]> = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    const value = raw[i + 1]!;
+    const nameAt = name.byteOffset - start;
+    const valueAt = value.byteOffset - start;
+    pairs.push([
+      block.slice(nameAt, nameAt + name.byteLength),
+      block.slice(valueAt, valueAt + value.byteLength),
+    ]);
+  }
+  return pairs;
 }
 
 /**
@@ -56,13 +89,12 @@ function onTimeout(handler: DispatchHandler): void {
  * `dispatch` with a bare handler against 60-70 µs through `request`, which wraps the body in a Node `Readable` and
  * builds a header object that Ferry would only turn back into pairs.
  *
- * Every timeout but the connect timeout (the connector's, per connection) runs on one native timer per request,
- * created when first needed and re-armed with `refresh()` as the request moves on and as each body chunk arrives;
- * a new timer is made only when the next wait has another budget. It is unref'd, and cleared once the request is
- * over. undici's own headers and body timers are off: they tick every half second, so a 100 ms timeout fired about
- * a second late.
+ * Every timeout but the connect timeout (the connector's, per connection) is one {@link Countdown} per request,
+ * restarted as the request moves on and as each body chunk arrives, stopped once the request is over; the
+ * transport's {@link Countdowns} expire them all on one native timer. undici's own headers and body timers are
+ * off: they tick every half second, so a 100 ms timeout fired about a second late.
  */
-export class DispatchHandler implements Dispatcher.DispatchHandler, BodySource, WriteWatcher {
+export class DispatchHandler implements Dispatcher.DispatchHandler, BodySource, WriteWatcher, Timed {
   readonly promise: Promise<Response>;
   #resolve!: (response: Response) => void;
   #reject!: (error: unknown) => void;
@@ -76,10 +108,9 @@ export class DispatchHandler implements Dispatcher.DispatchHandler, BodySource, 
   #body: ResponseBody | null = null;
   /** Set once the promise has settled with an error: later events are ignored and a late connection aborted. */
   #failed: Error | null = null;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  /** The duration `#timer` was made with: `refresh()` keeps it. */
-  #timerMs = 0;
-  /** What the timer is timing; null while nothing is (a firing timer is then ignored, and may be refreshed later). */
+  /** The request's timeout, made when first needed. */
+  #countdown: Countdown | null = null;
+  /** What the countdown is timing; null while nothing is (it is then stopped, or ignored if it expires). */
   #waiting: Wait | null = null;
   /** The pool wait was extended by the connect timeout, for a connection being opened. */
   #poolExtended = false;
@@ -98,33 +129,25 @@ export class DispatchHandler implements Dispatcher.DispatchHandler, BodySource, 
     this.#time("pool", timeout.pool);
   }
 
-  /** Times `wait` for `ms` milliseconds from now, reusing the request's timer when the budget is the same. */
+  /** Times `wait` for `ms` milliseconds from now. */
   #time(wait: Wait, ms: number | null): void {
     if (ms === null || this.#over) {
       this.#waiting = null;
+      if (this.#countdown !== null) this.#context.countdowns.stop(this.#countdown);
       return;
     }
     this.#waiting = wait;
-    const timer = this.#timer;
-    if (timer !== undefined) {
-      if (this.#timerMs === ms) {
-        timer.refresh();
-        return;
-      }
-      clearTimeout(timer);
-    }
-    this.#timerMs = ms;
-    this.#timer = setTimeout(onTimeout, ms, this).unref();
+    this.#countdown ??= new Countdown(this);
+    this.#context.countdowns.start(this.#countdown, ms);
   }
 
   #stopTimer(): void {
     this.#over = true;
     this.#waiting = null;
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
+    if (this.#countdown !== null) this.#context.countdowns.stop(this.#countdown);
   }
 
-  /** The request's timer fired: raises the timeout of what it was timing, if anything. */
+  /** The request's countdown ran out: raises the timeout of what it was timing, if anything. */
   timedOut(): void {
     const wait = this.#waiting;
     if (wait === null || this.#failed !== null) return;
@@ -218,10 +241,7 @@ export class DispatchHandler implements Dispatcher.DispatchHandler, BodySource, 
       this.#waiting = null;
       return false;
     }
-    if (this.#waiting !== null) {
-      this.#waiting = "chunk";
-      this.#timer!.refresh();
-    }
+    if (this.#waiting !== null) this.#time("chunk", this.#timeout.read);
     return true;
   }
 

@@ -8,6 +8,7 @@ import {
 import { Agent, Client, type Dispatcher } from "undici";
 import { toDispatchBody } from "./bodies.js";
 import { Connector } from "./connector.js";
+import { Countdowns } from "./countdowns.js";
 import { DispatchHandler, type HandlerContext } from "./handler.js";
 import { ConnectionLimits } from "./limits.js";
 import { type ResolvedOptions, resolveOptions, type UndiciTransportOptions } from "./options.js";
@@ -82,12 +83,10 @@ function unsupportedScheme(request: Request): UnsupportedProtocol {
 
 /** The request's headers as undici's flat `[name, value, ...]` list, in order with repeats; undici frames bodies. */
 function flatHeaders(request: Request, extra: readonly string[] | null): string[] {
-  const raw = request.headers.raw;
-  const flat: string[] = [];
-  for (let i = 0; i < raw.length; i++) {
-    const [name, value] = raw[i]!;
-    if (name.length === 17 && name.toLowerCase() === "transfer-encoding") continue;
-    flat.push(name, value);
+  const flat = request.headers.rawFlat();
+  for (let i = flat.length - 2; i >= 0; i -= 2) {
+    const name = flat[i]!;
+    if (name.length === 17 && name.toLowerCase() === "transfer-encoding") flat.splice(i, 2);
   }
   if (extra !== null) for (let i = 0; i < extra.length; i++) flat.push(extra[i]!);
   return flat;
@@ -100,6 +99,7 @@ function handlerContext(
   http2: boolean,
 ): HandlerContext {
   return {
+    countdowns: new Countdowns(),
     get connecting() {
       return connector.connecting;
     },
@@ -199,6 +199,7 @@ export class UndiciTransport extends BaseTransport {
     if (this.#closed) return;
     this.#closed = true;
     this.#limits?.clear();
+    this.#context.countdowns.clear();
     await this.#agent.destroy();
   }
 }

@@ -238,15 +238,17 @@ describe("the other phases fire on time", () => {
 });
 
 /**
- * Watches the Node timers created with a duration of `ms` (Node's `Timeout` objects, seen through async_hooks):
- * which are still pending, and whether they hold the process open.
+ * Watches the Node timers created for a budget of `ms` (Node's `Timeout` objects, seen through async_hooks; the
+ * transport's timer may be set a millisecond short, having counted from a fresher clock): which are still pending,
+ * and whether they hold the process open.
  */
 function watchTimers(ms: number) {
   const live = new Map<number, { hasRef(): boolean }>();
   let created = 0;
   const hook = createHook({
     init(id, type, _trigger, resource) {
-      if (type === "Timeout" && (resource as { _idleTimeout?: number })._idleTimeout === ms) {
+      const duration = (resource as { _idleTimeout?: number })._idleTimeout ?? 0;
+      if (type === "Timeout" && duration <= ms && duration >= ms - 2) {
         created += 1;
         live.set(id, resource as { hasRef(): boolean });
       }
@@ -270,12 +272,14 @@ function watchTimers(ms: number) {
   };
 }
 
-describe("the request timer", () => {
+describe("the timeout timer", () => {
   const ALL = 4321;
+  const SHORT = 250;
   // The connect timeout is the connector's, per connection: another budget keeps its timers out of the count.
   const timeout: Partial<TimeoutExtension> = { connect: 5000, read: ALL, write: ALL, pool: ALL };
+  const short: Partial<TimeoutExtension> = { connect: 5000, read: SHORT, write: SHORT, pool: SHORT };
 
-  it("is one unref'd timer per request, cleared when the response ends", async () => {
+  it("is one unref'd timer for every request in flight, not one per request", async () => {
     await using server = await startHttpServer((_req, res) => {
       res.write("some");
       setTimeout(() => res.end(" body"), 20);
@@ -285,17 +289,52 @@ describe("the request timer", () => {
     const responses: Response[] = [];
     for (let i = 0; i < 3; i++) responses.push(await send(transport, "GET", server.url, { timeout }));
     const during = await timers.pending();
-    expect(during).toHaveLength(3);
-    expect(during.every((timer) => !timer.hasRef())).toBe(true);
+    expect(during).toHaveLength(1);
+    expect(during[0]!.hasRef()).toBe(false);
     for (const response of responses) await response.read();
-    expect(timers.created).toBe(3);
-    expect(await timers.pending()).toHaveLength(0);
+    expect(timers.created).toBe(1);
+  });
+
+  it("fires each request's timeout on time, whatever the order of their budgets", async () => {
+    await using server = await startHttpServer(() => {});
+    await using transport = new UndiciTransport();
+    const started = performance.now();
+    const budgets = [400, 100, 250];
+    const settled = budgets.map(async (read) => {
+      const { error, ms } = await failure(
+        send(transport, "GET", server.url, { timeout: { read, connect: 5000, write: null, pool: null } }),
+        started,
+      );
+      expect(error).toBeInstanceOf(ReadTimeout);
+      return ms;
+    });
+    const times = await Promise.all(settled);
+    for (const [index, ms] of times.entries()) {
+      expect(ms).toBeGreaterThanOrEqual(budgets[index]!);
+      expect(ms).toBeLessThan(budgets[index]! + 100);
+    }
+  });
+
+  it.each<[string, string, (response: Response) => Promise<unknown>]>([
+    ["every response was read", "/", (response) => response.read()],
+    ["the response was closed unread", "/held-body", (response) => response.close()],
+  ])("fires once and is not set again when %s", async (_what, path, end) => {
+    await using server = await startHttpServer((req, res) => {
+      if (req.url === "/held-body") res.write("held");
+      else res.end("body");
+    });
+    await using transport = new UndiciTransport();
+    using timers = watchTimers(SHORT);
+    for (let i = 0; i < 3; i++)
+      await end(await send(transport, "GET", server.url + path, { timeout: short }));
+    expect(await timers.pending()).toHaveLength(1);
+    await expect.poll(async () => (await timers.pending()).length, { timeout: 3000 }).toBe(0);
+    expect(timers.created).toBe(1);
   });
 
   it.each<[string, string, (response: Promise<Response>, transport: UndiciTransport) => Promise<unknown>]>([
-    ["the response is closed unread", "/held-body", async (response) => (await response).close()],
     [
-      "the transport is closed mid-body",
+      "mid-body",
       "/held-body",
       async (response, transport) => {
         const reading = (await response).read();
@@ -304,14 +343,14 @@ describe("the request timer", () => {
       },
     ],
     [
-      "the transport is closed before the headers",
+      "before the headers",
       "/stall",
       async (response, transport) => {
         await transport.close();
         await response.catch(() => {});
       },
     ],
-  ])("is cleared when %s", async (_what, path, end) => {
+  ])("is cleared at once when the transport is closed %s", async (_when, path, end) => {
     await using server = await startHttpServer((req, res) => {
       if (req.url === "/held-body") res.write("held");
     });

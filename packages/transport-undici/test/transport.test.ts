@@ -75,6 +75,32 @@ describe("UndiciTransport over HTTP/1.1", () => {
     expect(response.headers.get("x-latin1")).toBe("caf\xe9");
   });
 
+  it("reads a header block that arrives in pieces, split inside names and values", async () => {
+    const pieces = [
+      "HTTP/1.1 200 OK\r\nX-Sp",
+      "lit-Name: first half",
+      " and second\r\nX-Plain: ",
+      "whole\r\n",
+    ];
+    await using server = await startRawServer((socket) => {
+      void readRequestHead(socket).then(async () => {
+        for (const piece of pieces) {
+          socket.write(piece);
+          await new Promise((resolve) => setTimeout(resolve, 15));
+        }
+        socket.end("Content-Length: 2\r\n\r\nok");
+      });
+    });
+    await using transport = new UndiciTransport();
+    const response = await fetchText(transport, server.url);
+    expect(response.headers.raw).toEqual([
+      ["X-Split-Name", "first half and second"],
+      ["X-Plain", "whole"],
+      ["Content-Length", "2"],
+    ]);
+    expect(text(response)).toBe("ok");
+  });
+
   it("reuses a kept-alive connection for sequential requests", async () => {
     await using server = await startHttpServer((_req, res) => res.end("again"));
     await using transport = new UndiciTransport();
