@@ -14,11 +14,12 @@ import {
   type TimeoutExtension,
   type TimeoutTypes,
 } from "../config.js";
+import { describeType } from "../content.js";
 import { Cookies, type CookieTypes } from "../cookies.js";
 import { supportedEncodings } from "../decoders.js";
 import { Headers, type HeaderTypes } from "../headers.js";
 import { QueryParams, type QueryParamTypes } from "../query-params.js";
-import { Request } from "../request.js";
+import { Request, type RequestOptions } from "../request.js";
 import type { Response } from "../response.js";
 import { runtime, type TransportFactory } from "../runtime.js";
 import type { DefaultEncoding } from "../text-decoding.js";
@@ -221,18 +222,21 @@ export abstract class BaseClient {
    * headers and cookies under the request's own, and the timeout in `extensions.timeout`.
    */
   buildRequest(method: string, url: string | URL, options: BuildRequestOptions = {}): Request {
-    const { content, data, files, json } = options;
-    const params = this.#params.merge(options.params);
-    const request = new Request(method, this.#mergeUrl(url), {
-      ...(params.size === 0 ? {} : { params }),
+    const init: RequestOptions = {
+      // Request copies a Headers it did not build, so the client's own are passed when there is nothing to merge.
       headers: this.#mergeHeaders(options.headers),
       cookies: this.#mergeCookies(options.cookies),
-      ...(content === undefined ? {} : { content }),
-      ...(data === undefined ? {} : { data }),
-      ...(files === undefined ? {} : { files }),
-      ...(json === undefined ? {} : { json }),
-      extensions: this.#mergeExtensions(options.extensions, options.timeout),
-    });
+    };
+    const params = this.#params.merge(options.params);
+    if (params.size !== 0) init.params = params;
+    const { content, data, files, json } = options;
+    if (content !== undefined) init.content = content;
+    if (data !== undefined) init.data = data;
+    if (files !== undefined) init.files = files;
+    if (json !== undefined) init.json = json;
+    const request = new Request(method, this.#mergeUrl(url), init);
+    // Set after construction, which would copy them once more.
+    request.extensions = this.#mergeExtensions(options.extensions, options.timeout);
     return request;
   }
 
@@ -244,8 +248,9 @@ export abstract class BaseClient {
   }
 
   #mergeHeaders(headers: HeaderTypes | null | undefined): Headers {
+    if (headers === undefined || headers === null) return this.#headers;
     const merged = this.#headers.copy();
-    if (headers !== undefined && headers !== null) merged.update(headers);
+    merged.update(headers);
     return merged;
   }
 
@@ -260,7 +265,12 @@ export abstract class BaseClient {
     extensions: Record<string, unknown> | null | undefined,
     timeout: BuildRequestOptions["timeout"],
   ): Record<string, unknown> {
-    if (extensions !== undefined && extensions !== null && "timeout" in extensions) return { ...extensions };
+    if (extensions !== undefined && extensions !== null) {
+      if (typeof extensions !== "object" || Array.isArray(extensions)) {
+        throw new TypeError(`extensions must be an object, got ${describeType(extensions)}.`);
+      }
+      if ("timeout" in extensions) return { ...extensions };
+    }
     const resolved =
       timeout === undefined || timeout === USE_CLIENT_DEFAULT
         ? this.#timeoutExtension
@@ -273,21 +283,36 @@ export abstract class BaseClient {
    * when the request has none, and the per-request options resolved against the client's.
    */
   protected sendFlow(request: Request, options: SendOptions = {}): Flow<Response> {
-    if (this.#state === "closed") throw new Error("Cannot send a request, as the client has been closed.");
-    this.#state = "opened";
     const { timeout } = options;
     if (timeout !== undefined && timeout !== USE_CLIENT_DEFAULT) {
       request.extensions = { ...request.extensions, timeout: timeoutExtension(timeout) };
-    } else if (!("timeout" in request.extensions)) {
+    }
+    return this.requestFlow(request, options.stream ?? false, options.auth, options.followRedirects);
+  }
+
+  /**
+   * The send pipeline of a request from {@link BaseClient.buildRequest} (or from {@link BaseClient.sendFlow}):
+   * the client's state is checked, its timeout set when the request has none, and the auth and redirect options
+   * resolved against the client's.
+   */
+  protected requestFlow(
+    request: Request,
+    stream: boolean,
+    auth: SendOptions["auth"],
+    followRedirects: SendOptions["followRedirects"],
+  ): Flow<Response> {
+    if (this.#state === "closed") throw new Error("Cannot send a request, as the client has been closed.");
+    this.#state = "opened";
+    if (!("timeout" in request.extensions)) {
       request.extensions = { ...request.extensions, timeout: this.#timeoutExtension };
     }
     const policy: SendPolicy = {
-      stream: options.stream ?? false,
-      auth: this.#requestAuth(request, options.auth),
+      stream,
+      auth: this.#requestAuth(request, auth),
       followRedirects:
-        options.followRedirects === undefined || options.followRedirects === USE_CLIENT_DEFAULT
+        followRedirects === undefined || followRedirects === USE_CLIENT_DEFAULT
           ? this.#followRedirects
-          : booleanOption("followRedirects", options.followRedirects, false),
+          : booleanOption("followRedirects", followRedirects, false),
     };
     return send(this.#context, request, policy);
   }

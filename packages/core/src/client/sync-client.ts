@@ -53,9 +53,8 @@ export class SyncClient extends BaseClient {
   }
 
   #request(method: string, url: string | URL, options: RequestMethodOptions): Response {
-    const { auth, followRedirects, ...build } = options;
-    const request = this.buildRequest(method, url, build);
-    return runSync(this.sendFlow(request, { auth, followRedirects }));
+    const request = this.buildRequest(method, url, options);
+    return runSync(this.requestFlow(request, false, options.auth, options.followRedirects));
   }
 
   /** Sends a `GET` request. */
@@ -126,12 +125,8 @@ export class SyncClient extends BaseClient {
     const [options, use] =
       typeof optionsOrCallback === "function" ? [{}, optionsOrCallback] : [optionsOrCallback ?? {}, callback];
     checkKeys(options, REQUEST_OPTIONS, "stream");
-    const { auth, followRedirects, ...build } = options;
-    const response = this.send(this.buildRequest(method, url, build), {
-      auth,
-      followRedirects,
-      stream: true,
-    });
+    const request = this.buildRequest(method, url, options);
+    const response = runSync(this.requestFlow(request, true, options.auth, options.followRedirects));
     if (use === undefined) return response;
     try {
       return settled(use(response));
