@@ -3,6 +3,8 @@
  *
  * The pipeline (pipeline.ts) is written once, as generator functions that `yield` an {@link Effect} wherever they
  * would wait (sending a request, reading a body, running a hook or an auth step) and are resumed with its result.
+ * Effects are plain objects yielded straight from the pipeline's steps, not small generators delegated to with
+ * `yield*`: every level of delegation costs an iterator result per step, twice per effect.
  * A driver (drive.ts) performs the effects: the async driver awaits them for `Client`, the sync driver calls the
  * blocking variants for `SyncClient`. So redirects, auth, cookies and hooks exist in one copy for both clients.
  *
@@ -29,22 +31,22 @@ export type Effect =
 /** A pipeline step: a generator of effects that returns `T`. */
 export type Flow<T> = Generator<Effect, T, unknown>;
 
-/** Sends `request` through `transport`. */
-export function* sendEffect(transport: BaseTransport, request: Request): Flow<Response> {
-  return (yield { type: "send", transport, request }) as Response;
+/** The effect of sending `request` through `transport`; the pipeline resumes with the `Response`. */
+export function sendEffect(transport: BaseTransport, request: Request): Effect {
+  return { type: "send", transport, request };
 }
 
-/** Reads the body of `message` into memory. */
-export function* readEffect(message: Request | Response): Flow<void> {
-  yield { type: "read", message };
+/** The effect of reading the body of `message` into memory. */
+export function readEffect(message: Request | Response): Effect {
+  return { type: "read", message };
 }
 
-/** Closes `response`. */
-export function* closeEffect(response: Response): Flow<void> {
-  yield { type: "close", response };
+/** The effect of closing `response`. */
+export function closeEffect(response: Response): Effect {
+  return { type: "close", response };
 }
 
-/** Calls `fn`, waiting for its result when it is a Promise. */
-export function* callEffect<T>(fn: () => T | Promise<T>, what: string): Flow<T> {
-  return (yield { type: "call", fn, what }) as T;
+/** The effect of calling `fn`, waiting for its result when it is a Promise; the pipeline resumes with the result. */
+export function callEffect(fn: () => unknown, what: string): Effect {
+  return { type: "call", fn, what };
 }

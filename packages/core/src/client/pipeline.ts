@@ -41,17 +41,19 @@ export interface SendPolicy {
   readonly followRedirects: boolean;
 }
 
+const NO_HISTORY: readonly Response[] = Object.freeze([]);
+
 /** Sends `request` and returns the final response, its body read unless `policy.stream`. */
 export function* send(context: PipelineContext, request: Request, policy: SendPolicy): Flow<Response> {
   const response =
     policy.auth === null
-      ? yield* sendHandlingRedirects(context, request, policy.followRedirects, [])
+      ? yield* sendHandlingRedirects(context, request, policy.followRedirects, NO_HISTORY)
       : yield* sendHandlingAuth(context, request, policy.auth, policy.followRedirects);
   if (policy.stream) return response;
   try {
-    yield* readEffect(response);
+    yield readEffect(response);
   } catch (error) {
-    yield* closeEffect(response);
+    yield closeEffect(response);
     throw error;
   }
   return response;
@@ -67,7 +69,7 @@ export function* sendHandlingAuth(
   auth: Auth,
   followRedirects: boolean,
 ): Flow<Response> {
-  if (auth.requiresRequestBody) yield* readEffect(request);
+  if (auth.requiresRequestBody) yield readEffect(request);
   const flow = auth.authFlow(request);
   const history: Response[] = [];
   let next: IteratorResult<Request, void> | undefined;
@@ -78,14 +80,14 @@ export function* sendHandlingAuth(
     for (;;) {
       const response: Response = yield* sendHandlingRedirects(context, next.value, followRedirects, history);
       try {
-        if (auth.requiresResponseBody) yield* readEffect(response);
+        if (auth.requiresResponseBody) yield readEffect(response);
         next = yield* authStep(flow, response);
         if (next.done) return response;
         response.history = [...history];
-        yield* readEffect(response);
+        yield readEffect(response);
         history.push(response);
       } catch (error) {
-        yield* closeEffect(response);
+        yield closeEffect(response);
         throw error;
       }
     }
@@ -98,7 +100,7 @@ export function* sendHandlingAuth(
 /** Ends a flow left early by an error, so its own `finally` blocks run; the original error is what reaches the caller. */
 function* abandon(flow: AuthFlow): Flow<void> {
   try {
-    yield* callEffect(() => flow.return(undefined), "The auth flow's return()");
+    yield callEffect(() => flow.return(undefined), "The auth flow's return()");
   } catch {
     // Reporting this instead would hide the error that stopped the flow.
   }
@@ -107,7 +109,7 @@ function* abandon(flow: AuthFlow): Flow<void> {
 function* authStep(flow: AuthFlow, response: Response | undefined): Flow<IteratorResult<Request, void>> {
   // A flow's first next() takes no value; later ones resume the flow's `yield` with the response.
   const step = response === undefined ? () => flow.next() : () => flow.next(response);
-  return yield* callEffect<IteratorResult<Request, void>>(step, "The auth flow");
+  return (yield callEffect(step, "The auth flow")) as IteratorResult<Request, void>;
 }
 
 /**
@@ -124,12 +126,13 @@ export function* sendHandlingRedirects(
     if (history.length > context.maxRedirects) {
       throw new TooManyRedirects("Exceeded maximum allowed redirects.", { request });
     }
-    for (const hook of context.requestHooks) yield* callEffect(() => hook(request), "A request event hook");
+    for (const hook of context.requestHooks) yield callEffect(() => hook(request), "A request event hook");
     const response = yield* sendSingleRequest(context, request);
     try {
       for (const hook of context.responseHooks)
-        yield* callEffect(() => hook(response), "A response event hook");
-      response.history = [...history];
+        yield callEffect(() => hook(response), "A response event hook");
+      // A response starts with an empty history of its own: the first hop of a request needs no new array.
+      if (history.length > 0 || response.history.length > 0) response.history = [...history];
       if (!response.hasRedirectLocation) return response;
       const redirect = buildRedirectRequest(request, response, context.cookies);
       history = [...history, response];
@@ -137,10 +140,10 @@ export function* sendHandlingRedirects(
         response.nextRequest = redirect;
         return response;
       }
-      yield* readEffect(response);
+      yield readEffect(response);
       request = redirect;
     } catch (error) {
-      yield* closeEffect(response);
+      yield closeEffect(response);
       throw error;
     }
   }
@@ -156,7 +159,7 @@ export function* sendSingleRequest(context: PipelineContext, request: Request): 
   try {
     const transport = context.transportFor(request.url);
     start = performance.now();
-    response = yield* sendEffect(transport, request);
+    response = (yield sendEffect(transport, request)) as Response;
   } catch (error) {
     if (error instanceof HTTPError && !error.hasRequest) error.request = request;
     throw error;
