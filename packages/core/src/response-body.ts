@@ -76,6 +76,12 @@ export class ResponseBody {
     this.#decoding = decoding;
   }
 
+  /** The decoding's error hook as a function, for a decoder that is being set up. */
+  get #onError(): (error: unknown) => unknown {
+    const decoding = this.#decoding;
+    return (error) => decoding.onError(error);
+  }
+
   /** Takes a body that is already in memory: decoded at once, without streaming machinery when not encoded. */
   loadInMemory(raw: Uint8Array): void {
     this.isStreamConsumed = true;
@@ -86,16 +92,19 @@ export class ResponseBody {
       this.content = raw;
       return;
     }
-    const decoding = new ContentDecoding(decoder, this.#decoding.onError);
+    const decoding = new ContentDecoding(decoder, this.#onError);
     this.content = concatBytes([...decoding.push(raw), ...decoding.flush()]);
   }
 
-  async read(): Promise<Uint8Array> {
-    if (this.content === undefined) {
+  /** Reads the whole body into `content`. Not `async`: a body read already costs no promise of its own. */
+  read(): Promise<Uint8Array> {
+    if (this.content !== undefined) return Promise.resolve(this.content);
+    try {
       const decoder = this.#decoding.createDecoder();
-      this.content = decoder === null ? await this.#readRaw() : await this.#readDecoded(decoder);
+      return decoder === null ? this.#readRaw() : this.#readDecoded(decoder);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    return this.content;
   }
 
   /** Reads a body with no `Content-Encoding` straight from the stream: the common case, without a generator. */
@@ -107,8 +116,10 @@ export class ResponseBody {
     } else {
       for (const chunk of stream) this.#collect(chunks, chunk);
     }
-    await this.close();
-    return concatBytes(chunks);
+    const closing = this.#closeStream();
+    if (closing !== undefined) await closing;
+    this.content = concatBytes(chunks);
+    return this.content;
   }
 
   #collect(chunks: Uint8Array[], chunk: Uint8Array): void {
@@ -118,9 +129,10 @@ export class ResponseBody {
 
   async #readDecoded(decoder: ContentDecoder): Promise<Uint8Array> {
     const chunks: Uint8Array[] = [];
-    const decoded = pipe(this.#raw(), new ContentDecoding(decoder, this.#decoding.onError));
+    const decoded = pipe(this.#raw(), new ContentDecoding(decoder, this.#onError));
     for await (const chunk of decoded) chunks.push(chunk);
-    return concatBytes(chunks);
+    this.content = concatBytes(chunks);
+    return this.content;
   }
 
   readSync(): Uint8Array {
@@ -157,9 +169,14 @@ export class ResponseBody {
   }
 
   async close(): Promise<void> {
+    await this.#closeStream();
+  }
+
+  /** Closes the stream once; returns what its `close()` returned, a promise only when there is one to wait for. */
+  #closeStream(): void | Promise<void> {
     if (this.isClosed) return;
     this.isClosed = true;
-    await this.stream.close?.();
+    return this.stream.close?.();
   }
 
   closeSync(): void {
@@ -208,13 +225,13 @@ export class ResponseBody {
   #decoded(): AsyncGenerator<Uint8Array, void, undefined> {
     const decoder = this.#decoding.createDecoder();
     if (decoder === null) return this.#raw();
-    return pipe(this.#raw(), new ContentDecoding(decoder, this.#decoding.onError));
+    return pipe(this.#raw(), new ContentDecoding(decoder, this.#onError));
   }
 
   #decodedSync(): Generator<Uint8Array, void, undefined> {
     const decoder = this.#decoding.createDecoder();
     if (decoder === null) return this.#rawSync();
-    return pipeSync(this.#rawSync(), new ContentDecoding(decoder, this.#decoding.onError));
+    return pipeSync(this.#rawSync(), new ContentDecoding(decoder, this.#onError));
   }
 }
 

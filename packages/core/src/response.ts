@@ -10,7 +10,7 @@ import { DecodingError, HTTPStatusError, ResponseNotRead } from "./errors.js";
 import { Headers, type HeaderTypes } from "./headers.js";
 import { type Link, linksByRelation, parseLinkHeader } from "./links.js";
 import type { Request } from "./request.js";
-import { encodeResponseBody, ResponseBody } from "./response-body.js";
+import { type BodyDecoding, encodeResponseBody, ResponseBody } from "./response-body.js";
 import {
   Chain,
   checkChunkSize,
@@ -76,6 +76,29 @@ function asciiExtension(value: unknown): string | undefined {
   return undefined;
 }
 
+let decoderOf: (response: Response) => ContentDecoder | null;
+let withRequestOf: (response: Response, error: unknown) => unknown;
+
+/**
+ * What a response's body asks of the response. A class rather than an object literal with closures over the
+ * response: one small object per response, and no closures for V8 to keep alive with it.
+ */
+class ResponseDecoding implements BodyDecoding {
+  readonly #response: Response;
+
+  constructor(response: Response) {
+    this.#response = response;
+  }
+
+  createDecoder(): ContentDecoder | null {
+    return decoderOf(this.#response);
+  }
+
+  onError(error: unknown): unknown {
+    return withRequestOf(this.#response, error);
+  }
+}
+
 /**
  * An HTTP response.
  *
@@ -118,10 +141,7 @@ export class Response {
     this.extensions = options.extensions === undefined ? {} : { ...options.extensions };
     this.history = options.history === undefined ? [] : [...options.history];
     if (options.defaultEncoding !== undefined) this.defaultEncoding = options.defaultEncoding;
-    const decoding = {
-      createDecoder: () => this.#createDecoder(),
-      onError: (error: unknown) => this.#withRequest(error),
-    };
+    const decoding = new ResponseDecoding(this);
     if (options.stream !== undefined) {
       this.#body = new ResponseBody(options.stream, decoding);
       return;
@@ -397,6 +417,11 @@ export class Response {
   /** `using response = client.stream(...)` closes the response at the end of the block. */
   [Symbol.dispose](): void {
     this.#body.closeSync();
+  }
+
+  static {
+    decoderOf = (response) => response.#createDecoder();
+    withRequestOf = (response, error) => response.#withRequest(error);
   }
 
   #createDecoder(): ContentDecoder | null {
