@@ -18,6 +18,7 @@ export type { ListenOptions, TestServer } from "./listen.js";
 export {
   type HttpProxyOptions,
   type ProxiedRequest,
+  type Socks4ServerOptions,
   type Socks5ServerOptions,
   startHttpProxy,
   startSocks4Server,
