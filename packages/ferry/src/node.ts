@@ -28,3 +28,5 @@ setTransportFactory(createUndiciTransport);
 setSyncTransportFactory(workerTransportFactory);
 
 export * from "./index.js";
+/** Raised by a `SyncClient` request whose worker thread exited before the response was complete. */
+export { WorkerExited } from "./sync/errors.js";

@@ -6,6 +6,7 @@ import type { Worker } from "node:worker_threads";
 import { SyncClient, TransportError } from "@ferry/core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import "../src/node.js";
+import * as ferryNode from "../src/node.js";
 import { WorkerExited } from "../src/sync/errors.js";
 import { observeWorkers, setWorkerScript } from "../src/sync/factory.js";
 import type { DyingScriptInput, DyingScriptReport } from "./fixtures/dying-script.js";
@@ -48,6 +49,11 @@ function workerExited(send: () => unknown): WorkerExited {
 }
 
 describe("a SyncClient whose worker thread dies", () => {
+  it("raises WorkerExited, which ferry exports on Node", () => {
+    expect(ferryNode.WorkerExited).toBe(WorkerExited);
+    expect(new WorkerExited({ code: 1, cause: undefined })).toBeInstanceOf(ferryNode.TransportError);
+  });
+
   it("fails the request in flight when the worker throws, and sends the next one from a fresh worker", () => {
     setWorkerScript(dyingWorker());
     using client = new SyncClient({ baseUrl: http.url });
