@@ -4,12 +4,12 @@
  *
  * @module
  */
-import { isUtf8 } from "node:buffer";
 import { type Request, Response, type TimeoutExtension } from "@ferry/core";
 import type { Dispatcher } from "undici";
 import { type BodySource, ResponseBody, type WriteWatcher } from "./bodies.js";
 import { Countdown, type Countdowns, type Timed } from "./countdowns.js";
 import { type Phase, toFerryError } from "./errors.js";
+import { toHeaderPairs } from "./header-decoding.js";
 import { timeoutError, type Wait } from "./timeouts.js";
 
 /** What a handler asks of its transport. */
@@ -25,61 +25,6 @@ export interface HandlerContext {
 }
 
 type Abort = (reason?: Error) => void;
-
-const NON_ASCII = /[\u0080-\uffff]/;
-
-/** Header bytes as text: ASCII, else UTF-8 when valid (as httpx), else Latin-1. */
-function decodeHeader(raw: Buffer): string {
-  const text = raw.toString("latin1");
-  return NON_ASCII.test(text) && isUtf8(raw) ? raw.toString("utf8") : text;
-}
-
-/**
- * undici's raw header list as `[name, value]` pairs. undici's HTTP/1.1 parser hands every name and value as a
- * view of the socket chunk the header block came in: when they all share one, the block is decoded in one call
- * and cut into strings, rather than each piece being decoded on its own (ten calls into Node for five headers).
- */
-function toHeaderPairs(raw: Buffer[] | string[]): Array<[string, string]> {
-  const pairs = raw.length > 0 && typeof raw[0] !== "string" ? fromOneBlock(raw as Buffer[]) : null;
-  if (pairs !== null) return pairs;
-  const each: Array<[string, string]> = [];
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!;
-    const value = raw[i + 1]!;
-    each.push([
-      typeof name === "string" ? name : name.toString("latin1"),
-      typeof value === "string" ? value : decodeHeader(value),
-    ]);
-  }
-  return each;
-}
-
-/** The pairs of a header list whose pieces all lie in one buffer and are all ASCII; `null` otherwise. */
-function fromOneBlock(raw: Buffer[]): Array<[string, string]> | null {
-  const memory = raw[0]!.buffer;
-  let start = Number.POSITIVE_INFINITY;
-  let end = 0;
-  for (let i = 0; i < raw.length; i++) {
-    const piece = raw[i]!;
-    if (typeof piece === "string" || piece.buffer !== memory) return null;
-    if (piece.byteOffset < start) start = piece.byteOffset;
-    if (piece.byteOffset + piece.byteLength > end) end = piece.byteOffset + piece.byteLength;
-  }
-  const block = Buffer.from(memory, start, end - start).toString("latin1");
-  if (NON_ASCII.test(block)) return null;
-  const pairs: Array<[string, string]> = [];
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!;
-    const value = raw[i + 1]!;
-    const nameAt = name.byteOffset - start;
-    const valueAt = value.byteOffset - start;
-    pairs.push([
-      block.slice(nameAt, nameAt + name.byteLength),
-      block.slice(valueAt, valueAt + value.byteLength),
-    ]);
-  }
-  return pairs;
-}
 
 /**
  * Receives one request's events from undici (its callback-style handler API, the one undici runs natively). The

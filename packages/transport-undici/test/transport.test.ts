@@ -75,6 +75,27 @@ describe("UndiciTransport over HTTP/1.1", () => {
     expect(response.headers.get("x-latin1")).toBe("caf\xe9");
   });
 
+  it("keeps apart names that look alike, and their casing, response after response", async () => {
+    await using server = await startRawServer((socket) => {
+      socket.on("data", () =>
+        socket.write(
+          "HTTP/1.1 200 OK\r\nX-Ab: 1\r\nX-Bb: 2\r\nx-ab: 3\r\nXYAb: 4\r\nContent-Length: 0\r\n\r\n",
+        ),
+      );
+    });
+    await using transport = new UndiciTransport();
+    for (let i = 0; i < 3; i++) {
+      const response = await fetchText(transport, server.url);
+      expect(response.headers.raw).toEqual([
+        ["X-Ab", "1"],
+        ["X-Bb", "2"],
+        ["x-ab", "3"],
+        ["XYAb", "4"],
+        ["Content-Length", "0"],
+      ]);
+    }
+  });
+
   it("reads a header block that arrives in pieces, split inside names and values", async () => {
     const pieces = [
       "HTTP/1.1 200 OK\r\nX-Sp",
