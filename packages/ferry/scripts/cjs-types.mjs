@@ -3,7 +3,7 @@
  * CommonJS package under `"module": "node16"`/`"nodenext"`), from the ESM declarations `tsc` emitted.
  *
  * A CommonJS declaration file may not `export *` from an ES module, but it may refer to one's types with
- * `"resolution-mode": "import"`. So the file re-exports every type of `dist/index.d.ts` as a type, and declares
+ * `"resolution-mode": "import"`. So the file re-exports every type of `dist/node.d.ts` as a type, and declares
  * each value again as `typeof` the ESM one: classes, functions and constants keep one set of types across `import`
  * and `require`, and there is nothing to keep in sync by hand. Generic classes and namespaces would need more than
  * `typeof` and a type alias; the build stops if one is exported, instead of writing types that lose them.
@@ -12,7 +12,7 @@ import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import ts from "typescript";
 
-const ESM_TYPES = "./index.js";
+const ESM_TYPES = "./node.js";
 const IMPORT_MODE = '{ "resolution-mode": "import" }';
 
 /** Whether the export `symbol` is a type only (`export { type X }`, `export type { X }`). */
@@ -86,8 +86,8 @@ export function cjsDeclarations(esmTypes) {
   ].join("\n");
 }
 
-/** Writes `dist/node.d.cts` from `dist/index.d.ts`, in the package folder `packageDir`. */
+/** Writes `dist/node.d.cts` from `dist/node.d.ts` (the Node entry's), in the package folder `packageDir`. */
 export async function writeCjsDeclarations(packageDir) {
-  const text = cjsDeclarations(resolve(packageDir, "dist/index.d.ts"));
+  const text = cjsDeclarations(resolve(packageDir, "dist/node.d.ts"));
   await writeFile(resolve(packageDir, "dist/node.d.cts"), text);
 }

@@ -32,6 +32,8 @@ const notAString: string = response.statusCode;
 const headers: HeaderTypes = [["accept", "text/plain"]];
 const deleted: Promise<Response> = del("https://example.org");
 const ok: number = ferry.codes.OK;
+// The Node entry's own export, beyond the shared ones.
+const exitCode: number | null = new ferry.WorkerExited({ code: 1, cause: undefined }).exitCode;
 
 class Refusing extends ferry.BaseTransport {
   override handleRequest(): Promise<Response> {
@@ -39,7 +41,7 @@ class Refusing extends ferry.BaseTransport {
   }
 }
 
-export { deleted, headers, notAString, ok, Refusing, status };
+export { deleted, exitCode, headers, notAString, ok, Refusing, status };
 `;
 
 /** The same through an ES module's imports. */
@@ -52,7 +54,7 @@ const ESM_CONSUMER = COMMONJS_CONSUMER.replace(
 const CONSUMERS = {
   "index.cts": "dist/node.d.cts",
   "commonjs/index.ts": "dist/node.d.cts",
-  "index.mts": "dist/index.d.ts",
+  "index.mts": "dist/node.d.ts",
 } as const;
 
 let consumerDir: string;
