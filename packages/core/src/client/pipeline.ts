@@ -1,6 +1,6 @@
 /**
  * The request pipeline of a Client, top-down: {@link send} → {@link sendHandlingAuth} →
- * {@link sendHandlingRedirects} → {@link sendSingleRequest} → the transport.
+ * {@link sendHandlingRedirects} → the transport.
  *
  * Each step is a generator of effects (effects.ts), run by the async or the sync driver (drive.ts), so `Client`
  * and `SyncClient` share it. Policy lives here (auth, redirects, cookies, hooks); the transport only moves bytes.
@@ -127,7 +127,17 @@ export function* sendHandlingRedirects(
       throw new TooManyRedirects("Exceeded maximum allowed redirects.", { request });
     }
     for (const hook of context.requestHooks) yield callEffect(() => hook(request), "A request event hook");
-    const response = yield* sendSingleRequest(context, request);
+    // Sending one request is written out here rather than delegated to a generator of its own: a level of
+    // `yield*` costs iterator results for each effect that passes through it, on every request.
+    const start = performance.now();
+    let response: Response;
+    try {
+      response = (yield sendEffect(context.transportFor(request.url), request)) as Response;
+    } catch (error) {
+      if (error instanceof HTTPError && !error.hasRequest) error.request = request;
+      throw error;
+    }
+    bindResponse(context, request, response, start);
     try {
       for (const hook of context.responseHooks)
         yield callEffect(() => hook(response), "A response event hook");
@@ -150,23 +160,12 @@ export function* sendHandlingRedirects(
 }
 
 /**
- * Sends one request, no redirects: picks the transport, sends, and binds the response to its request, the
- * client's jar (its `Set-Cookie` headers are stored), the default encoding and the elapsed-time clock.
+ * Binds the response to one request sent at `start` (no redirects): to its request, the client's jar (its
+ * `Set-Cookie` headers are stored), the default encoding and the elapsed-time clock.
  */
-export function* sendSingleRequest(context: PipelineContext, request: Request): Flow<Response> {
-  let start = 0;
-  let response: Response;
-  try {
-    const transport = context.transportFor(request.url);
-    start = performance.now();
-    response = (yield sendEffect(transport, request)) as Response;
-  } catch (error) {
-    if (error instanceof HTTPError && !error.hasRequest) error.request = request;
-    throw error;
-  }
+function bindResponse(context: PipelineContext, request: Request, response: Response, start: number): void {
   response.request = request;
   bindElapsed(response, start);
   context.cookies.extractCookies(response);
   response.defaultEncoding = context.defaultEncoding;
-  return response;
 }
