@@ -20,6 +20,9 @@ const NEVER = 2 ** 31 - 1;
 /** Concurrent streams per HTTP/2 connection: undici's default `maxConcurrentStreams`. */
 const HTTP2_STREAMS = 100;
 
+/** Origin strings kept per scheme; beyond this many, new ones are built per request. */
+const MAX_KNOWN_ORIGINS = 1024;
+
 const NO_TIMEOUT: TimeoutExtension = { connect: null, read: null, write: null, pool: null };
 
 /**
@@ -124,6 +127,8 @@ export class UndiciTransport extends BaseTransport {
   readonly #proxy: ResolvedProxy | null;
   readonly #reset: boolean;
   readonly #limits: ConnectionLimits | null;
+  readonly #httpOrigins = new Map<string, string>();
+  readonly #httpsOrigins = new Map<string, string>();
   #closed = false;
 
   /**
@@ -161,7 +166,7 @@ export class UndiciTransport extends BaseTransport {
     const scheme = url.scheme;
     if (scheme !== "http" && scheme !== "https") return Promise.reject(unsupportedScheme(request));
     const timeout = (request.extensions["timeout"] as TimeoutExtension | undefined) ?? NO_TIMEOUT;
-    const origin = `${scheme}://${url.netloc}`;
+    const origin = this.#originOf(scheme, url.netloc);
     let path = url.rawPath || "/";
     let dispatchOrigin = origin;
     let proxyHeaders: readonly string[] | null = null;
@@ -189,6 +194,20 @@ export class UndiciTransport extends BaseTransport {
       handler,
     );
     return handler.promise;
+  }
+
+  /**
+   * `scheme://netloc`, the same string for every request to an origin: undici looks its pool up by this string,
+   * and a string built anew for each request would be hashed anew each time.
+   */
+  #originOf(scheme: string, netloc: string): string {
+    const known = scheme === "https" ? this.#httpsOrigins : this.#httpOrigins;
+    let origin = known.get(netloc);
+    if (origin === undefined) {
+      origin = `${scheme}://${netloc}`;
+      if (known.size < MAX_KNOWN_ORIGINS) known.set(netloc, origin);
+    }
+    return origin;
   }
 
   /**
