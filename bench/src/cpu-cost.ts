@@ -8,7 +8,7 @@
  * @module
  */
 import { CLIENTS } from "./clients/index.js";
-import { closedLoop, collectGarbage, median, rotate } from "./measure.js";
+import { closedLoop, median, rotate } from "./measure.js";
 import { RATE_SCENARIOS } from "./scenarios.js";
 import { startServer } from "./server-process.js";
 
@@ -25,7 +25,6 @@ try {
   for (const contestant of contestants) await closedLoop(contestant.op, Number(concurrency), 500);
   for (let round = 0; round < ROUNDS; round++) {
     for (const contestant of rotate(contestants, round)) {
-      collectGarbage();
       const before = process.cpuUsage();
       const run = await closedLoop(contestant.op, Number(concurrency), (Number(seconds) * 1000) / ROUNDS);
       const used = process.cpuUsage(before);

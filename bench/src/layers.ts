@@ -4,7 +4,7 @@
  * fixed concurrency, and the table shows the median rate, its ratio to the first layer listed, and the client's
  * CPU time per request. The CPU time is the steadier number on a busy machine; the rate is what the issue counts.
  *
- * Usage: `node --expose-gc dist/layers.js [rounds] [concurrency] [layer names, comma-separated]`, with `RUN_MS` for
+ * Usage: `node dist/layers.js [rounds] [concurrency] [layer names, comma-separated]`, with `RUN_MS` for
  * the length of each run (300 ms by default).
  *
  * @module
@@ -13,7 +13,7 @@ import { Request } from "@ferry/core";
 import { UndiciTransport } from "@ferry/transport-undici";
 import { Client, Limits } from "ferry";
 import { Agent, type Dispatcher, Pool } from "undici";
-import { closedLoop, collectGarbage, median, rotate } from "./measure.js";
+import { closedLoop, median, rotate } from "./measure.js";
 import { startServer } from "./server-process.js";
 
 const [rounds = "15", concurrency = "16", only] = process.argv.slice(2);
@@ -93,7 +93,6 @@ try {
   for (const name of names) await closedLoop(layers[name]!, c, 300);
   for (let round = 0; round < Number(rounds); round++) {
     for (const name of rotate(names, round)) {
-      collectGarbage();
       const cpu = process.cpuUsage();
       const run = await closedLoop(layers[name]!, c, RUN_MS);
       const used = process.cpuUsage(cpu);

@@ -40,11 +40,6 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-/** Collects garbage between measurements when Node runs with `--expose-gc`, so one client's garbage is not billed to the next. */
-export function collectGarbage(): void {
-  (globalThis as { gc?: () => void }).gc?.();
-}
-
 /** `list` rotated left by `by` places: each round starts with a different client. */
 export function rotate<T>(list: readonly T[], by: number): T[] {
   const shift = by % list.length;

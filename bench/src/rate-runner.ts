@@ -5,7 +5,7 @@
  * @module
  */
 import type { BenchClient, ClientSpec } from "./clients/index.js";
-import { closedLoop, collectGarbage, median, rotate } from "./measure.js";
+import { closedLoop, median, rotate } from "./measure.js";
 import type { RateScenario } from "./scenarios.js";
 import type { ServerHandle } from "./server-process.js";
 
@@ -51,7 +51,6 @@ async function measureOnce(
   settings: RateSettings,
   server: ServerHandle,
 ): Promise<void> {
-  collectGarbage();
   const cpuBefore = await server.cpuMs();
   const run = await closedLoop(contestant.op, concurrency, settings.durationMs);
   const cpuAfter = await server.cpuMs();

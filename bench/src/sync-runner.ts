@@ -5,7 +5,7 @@
  * @module
  */
 import { SYNC_CLIENTS, type SyncClientSpec } from "./clients/sync.js";
-import { collectGarbage, median, rotate } from "./measure.js";
+import { median, rotate } from "./measure.js";
 import type { RateCell, RateSettings } from "./rate-runner.js";
 import type { ServerHandle } from "./server-process.js";
 
@@ -47,7 +47,6 @@ export async function runSyncScenario(
   for (const { client } of contestants) blockingLoop(() => client.getJson("/json"), settings.warmupMs);
   for (let round = 0; round < settings.rounds; round++) {
     for (const contestant of rotate(contestants, round)) {
-      collectGarbage();
       const before = await server.cpuMs();
       const start = performance.now();
       contestant.rates.push(blockingLoop(() => contestant.client.getJson("/json"), settings.durationMs));
