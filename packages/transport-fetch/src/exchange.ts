@@ -15,6 +15,11 @@
  * With a buffered body (or none) `fetch` gives no sign of when the connection is made, so the connect and read
  * budgets are added together and an expiry is reported as `ReadTimeout`.
  *
+ * An abort signal is costly for `fetch` to follow (Node's follows each one with a weak reference, a finalizer and
+ * a listener, several times the cost of the exchange's own bookkeeping), so an exchange only makes one when a
+ * timer could need to stop `fetch` before the response headers. Once the response has arrived, cancelling its body
+ * stops the exchange in every runtime.
+ *
  * @module
  */
 
@@ -51,11 +56,20 @@ function isTimeoutExtension(value: unknown): value is TimeoutExtension {
 /** State of one request sent through `fetch`. */
 export class Exchange {
   readonly request: Request;
-  readonly controller = new AbortController();
   readonly #timeouts: TimeoutExtension;
+  #controller: AbortController | undefined;
   #phase: Phase = "connect";
+  /** When the current phase runs out of time, on the `performance.now()` clock; infinite while none is counted. */
+  #deadline = Number.POSITIVE_INFINITY;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the timer fires; infinite while it is not set. */
+  #firesAt = Number.POSITIVE_INFINITY;
   #expired: Phase | undefined;
+  #aborted = false;
+  #abortReason: unknown;
+  /** Rejects the promise `wait()` returned last; calling it once that promise has settled does nothing. */
+  #interrupt: ((reason: unknown) => void) | undefined;
+  #onTimer: (() => void) | undefined;
 
   constructor(request: Request) {
     this.request = request;
@@ -73,42 +87,71 @@ export class Exchange {
     return this.#expired;
   }
 
-  /** Enters `phase` and starts its timer, replacing the previous phase's timer. */
-  enter(phase: Phase): void {
-    this.#phase = phase;
-    this.#clearTimer();
-    if (this.#expired !== undefined) return;
-    const ms = this.#budget(phase);
-    if (ms !== null) this.#timer = setTimeout(() => this.#expire(phase), ms);
+  /**
+   * The signal to give `fetch`, or `undefined` when no timer of the phases before the response headers can
+   * expire: then nothing needs to stop `fetch` before its response arrives.
+   */
+  signal(streamedBody: boolean): AbortSignal | undefined {
+    const { connect, read, write } = this.#timeouts;
+    const needed = streamedBody ? connect !== null || write !== null || read !== null : read !== null;
+    if (!needed) return undefined;
+    this.#controller ??= new AbortController();
+    return this.#controller.signal;
   }
 
-  /** Stops the timer without leaving the phase (while the source of a streamed body produces a chunk). */
+  /**
+   * Enters `phase` and starts counting its budget. The timer is set again only when the new deadline comes before it
+   * fires; one that fires before the deadline then counted is set again for the rest. Reading a body chunk by chunk
+   * thus moves a deadline rather than setting a timer per chunk.
+   */
+  enter(phase: Phase): void {
+    this.#phase = phase;
+    if (this.#expired !== undefined) return;
+    const ms = this.#budget(phase);
+    if (ms === null) {
+      this.#deadline = Number.POSITIVE_INFINITY;
+      return;
+    }
+    const now = performance.now();
+    this.#deadline = now + ms;
+    if (this.#firesAt > this.#deadline) this.#arm(now, ms);
+  }
+
+  /** Stops counting without leaving the phase (while the source of a streamed body produces a chunk). */
   pause(): void {
-    this.#clearTimer();
+    this.#deadline = Number.POSITIVE_INFINITY;
+  }
+
+  /** Stops counting and clears the timer while the caller holds the response and may not read its body for long. */
+  idle(): void {
+    this.finish();
   }
 
   /** Ends the exchange: clears the timer. Called when the body is done, closed or failed. */
   finish(): void {
-    this.#clearTimer();
+    this.#deadline = Number.POSITIVE_INFINITY;
+    if (this.#timer !== undefined) this.#clearTimer();
   }
 
   /** Aborts the exchange, e.g. when the response body is closed before its end. */
   abort(): void {
-    this.#clearTimer();
-    if (!this.controller.signal.aborted)
-      this.controller.abort(new DOMException("The response was closed.", "AbortError"));
+    this.#deadline = Number.POSITIVE_INFINITY;
+    if (this.#timer !== undefined) this.#clearTimer();
+    if (!this.#aborted) this.#abort(new DOMException("The response was closed.", "AbortError"));
   }
 
-  /** Waits for `promise`, or rejects as soon as the exchange is aborted (a runtime may not cancel it itself). */
-  race<T>(promise: Promise<T>): Promise<T> {
-    const signal = this.controller.signal;
-    if (signal.aborted) return Promise.reject(signal.reason);
-    let onAbort: (() => void) | undefined;
-    const aborted = new Promise<never>((_, reject) => {
-      onAbort = () => reject(signal.reason);
-      signal.addEventListener("abort", onAbort, { once: true });
+  /**
+   * Waits for `promise`, or rejects as soon as the exchange is aborted (a runtime may not cancel it itself). When
+   * no timer runs and none can start (the exchange has no signal), only the caller can end the wait, by cancelling
+   * what it waits for, and `promise` is returned as it is.
+   */
+  wait<T>(promise: Promise<T>): Promise<T> {
+    if (this.#aborted) return Promise.reject(this.#abortReason);
+    if (this.#timer === undefined && this.#controller === undefined) return promise;
+    return new Promise<T>((resolve, reject) => {
+      this.#interrupt = reject;
+      promise.then(resolve, reject);
     });
-    return Promise.race([promise, aborted]).finally(() => signal.removeEventListener("abort", onAbort!));
   }
 
   /** The timeout error of the phase that expired. */
@@ -132,14 +175,42 @@ export class Exchange {
     }
   }
 
-  #expire(phase: Phase): void {
+  #arm(now: number, delay: number): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#firesAt = now + delay;
+    this.#onTimer ??= () => this.#fire();
+    this.#timer = setTimeout(this.#onTimer, delay);
+  }
+
+  #fire(): void {
     this.#timer = undefined;
-    this.#expired = phase;
-    this.controller.abort(new DOMException(`The ${phase} phase timed out.`, "TimeoutError"));
+    this.#firesAt = Number.POSITIVE_INFINITY;
+    const deadline = this.#deadline;
+    if (deadline === Number.POSITIVE_INFINITY) return;
+    const now = performance.now();
+    // A runtime's timers may fire a little before `performance.now()` says the delay has passed.
+    if (deadline > now) this.#arm(now, Math.max(1, Math.ceil(deadline - now)));
+    else this.#expire();
+  }
+
+  #expire(): void {
+    this.#deadline = Number.POSITIVE_INFINITY;
+    this.#expired = this.#phase;
+    if (!this.#aborted) this.#abort(new DOMException(`The ${this.#phase} phase timed out.`, "TimeoutError"));
+  }
+
+  #abort(reason: unknown): void {
+    this.#aborted = true;
+    this.#abortReason = reason;
+    this.#controller?.abort(reason);
+    const interrupt = this.#interrupt;
+    this.#interrupt = undefined;
+    interrupt?.(reason);
   }
 
   #clearTimer(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#firesAt = Number.POSITIVE_INFINITY;
   }
 }

@@ -35,12 +35,15 @@ const FETCH_OWNED_HEADERS = new Set([
  */
 export class FetchTransport extends BaseTransport {
   readonly #options: ResolvedFetchOptions;
+  /** The extra init members of every request, or `undefined` when there are none to copy. */
+  readonly #extraInit: Readonly<Record<string, unknown>> | undefined;
   #closed = false;
 
   /** Builds a transport; throws a `TypeError` for an option this runtime's `fetch` cannot honour. */
   constructor(options: FetchTransportOptions = {}) {
     super();
     this.#options = resolveOptions(options);
+    this.#extraInit = Object.keys(this.#options.init).length > 0 ? this.#options.init : undefined;
   }
 
   /** The runtime this transport detected: `node`, `deno`, `bun`, `workerd`, `browser` or `unknown`. */
@@ -55,21 +58,23 @@ export class FetchTransport extends BaseTransport {
       throw new UnsupportedProtocol(`Request URL has an unsupported protocol '${scheme}://'.`, { request });
     }
     const exchange = new Exchange(request);
-    const { body, sourceError } = await toFetchBody(exchange, this.#options.streaming);
+    let fetchBody = toFetchBody(exchange, this.#options.streaming);
+    if (fetchBody instanceof Promise) fetchBody = await fetchBody;
+    const body = fetchBody.body;
     if (body !== undefined && (request.method === "GET" || request.method === "HEAD")) {
       throw new LocalProtocolError(`fetch cannot send a request body with ${request.method}.`, { request });
     }
-    exchange.enter(body instanceof ReadableStream ? "connect" : "exchange");
+    const streamed = body instanceof ReadableStream;
+    const init = this.#init(request, body, exchange.signal(streamed));
+    exchange.enter(streamed ? "connect" : "exchange");
     let response: globalThis.Response;
     try {
-      response = await exchange.race(
-        this.#options.fetch(request.url.toString(), this.#init(request, body, exchange)),
-      );
+      response = await exchange.wait(this.#options.fetch(request.url.toString(), init));
     } catch (error) {
       exchange.finish();
-      throw sourceError() ?? toFerryError(error, exchange);
+      throw fetchBody.sourceError() ?? toFerryError(error, exchange);
     }
-    exchange.pause();
+    exchange.idle();
     return this.#toResponse(response, exchange);
   }
 
@@ -78,23 +83,24 @@ export class FetchTransport extends BaseTransport {
     this.#closed = true;
   }
 
-  #init(request: Request, body: FetchBodyInit, exchange: Exchange): RequestInit {
+  #init(request: Request, body: FetchBodyInit, signal: AbortSignal | undefined): RequestInit {
     const init: Record<string, unknown> = {
-      ...this.#options.init,
       method: request.method,
       headers: fetchHeaders(request),
       redirect: this.#options.browser ? "follow" : "manual",
-      signal: exchange.controller.signal,
     };
+    if (signal !== undefined) init["signal"] = signal;
     if (body !== undefined) init["body"] = body;
     if (body instanceof ReadableStream) init["duplex"] = "half";
-    return init as RequestInit;
+    return (this.#extraInit === undefined ? init : Object.assign(init, this.#extraInit)) as RequestInit;
   }
 
   #toResponse(response: globalThis.Response, exchange: Exchange): Response {
     const request = exchange.request;
-    if (response.type === "opaqueredirect" || response.status === 0) {
+    const status = response.status;
+    if (status === 0 || response.type === "opaqueredirect") {
       exchange.abort();
+      response.body?.cancel().catch(ignore);
       throw new LocalProtocolError(
         "fetch returned an opaque response (status 0): this runtime hides manual redirects from scripts. " +
           "Build FetchTransport with { browser: true } to let it follow redirects.",
@@ -105,13 +111,18 @@ export class FetchTransport extends BaseTransport {
       http_version: "HTTP/1.1",
       reason_phrase: response.statusText,
     };
-    if (wasDecoded(response.headers.get("content-encoding"), this.#options.decoded)) {
-      extensions["decoded_content"] = true;
-    }
     if (response.redirected) extensions["url"] = response.url;
     const stream = new FetchResponseStream(request.method === "HEAD" ? null : response.body, exchange);
-    return new Response(response.status, { headers: response.headers, stream, request, extensions });
+    const result = new Response(status, { headers: response.headers, stream, request, extensions });
+    if (wasDecoded(result.headers.get("content-encoding") ?? null, this.#options.decoded)) {
+      result.extensions["decoded_content"] = true;
+    }
+    return result;
   }
+}
+
+function ignore(): void {
+  // Cancelling a body that already failed has nothing left to release.
 }
 
 type FetchBodyInit = Uint8Array | ReadableStream<Uint8Array> | undefined;
@@ -119,7 +130,11 @@ type FetchBodyInit = Uint8Array | ReadableStream<Uint8Array> | undefined;
 /** The request's headers in order, without those `fetch` derives itself; a `Host` naming another host is kept. */
 function fetchHeaders(request: Request): [string, string][] {
   const headers: [string, string][] = [];
-  for (const [name, value] of request.headers.raw) {
+  // The flat list costs less to build than the frozen pairs of `headers.raw`.
+  const flat = request.headers.rawFlat();
+  for (let index = 0; index < flat.length; index += 2) {
+    const name = flat[index] as string;
+    const value = flat[index + 1] as string;
     const lower = name.toLowerCase();
     if (FETCH_OWNED_HEADERS.has(lower) && !(lower === "host" && value !== request.url.netloc)) continue;
     headers.push([name, value]);

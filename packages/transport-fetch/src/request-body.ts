@@ -17,18 +17,26 @@ export interface FetchBody {
 }
 
 const NO_ERROR = (): unknown => undefined;
+const NO_BODY: FetchBody = { body: undefined, sourceError: NO_ERROR };
 
 function hasNoBody(stream: ByteStream, headers: { get(name: string): string | undefined }): boolean {
   if (stream instanceof BytesStream) return stream.content.byteLength === 0;
   return headers.get("transfer-encoding") === undefined && (headers.get("content-length") ?? "0") === "0";
 }
 
-/** Builds the `fetch` body of the exchange's request; `streaming` says whether `fetch` may be given a stream. */
-export async function toFetchBody(exchange: Exchange, streaming: boolean): Promise<FetchBody> {
+async function bufferedBody(stream: ByteStream): Promise<FetchBody> {
+  return { body: await readAll(stream), sourceError: NO_ERROR };
+}
+
+/**
+ * Builds the `fetch` body of the exchange's request; `streaming` says whether `fetch` may be given a stream. Only
+ * a stream that must be read into memory first makes this asynchronous: the common bodies cost no extra turn.
+ */
+export function toFetchBody(exchange: Exchange, streaming: boolean): FetchBody | Promise<FetchBody> {
   const { stream, headers } = exchange.request;
-  if (hasNoBody(stream, headers)) return { body: undefined, sourceError: NO_ERROR };
+  if (hasNoBody(stream, headers)) return NO_BODY;
   if (stream instanceof BytesStream) return { body: stream.content, sourceError: NO_ERROR };
-  if (!streaming) return { body: await readAll(stream), sourceError: NO_ERROR };
+  if (!streaming) return bufferedBody(stream);
   return pulledBody(stream, exchange);
 }
 

@@ -38,6 +38,19 @@ describe("FetchTransport sends the request", () => {
     expect(names.filter((name) => name === "content-length")).toHaveLength(1);
   });
 
+  it("gives fetch a Host header that names another host, and leaves the default one to fetch", async () => {
+    const given: string[][] = [];
+    const recording = async (_input: string, init: RequestInit): Promise<globalThis.Response> => {
+      given.push([...new globalThis.Headers(init.headers).keys()]);
+      return new globalThis.Response("");
+    };
+    const recorder = new FetchTransport({ fetch: recording });
+    const url = "http://example.com:8080/";
+    await recorder.handleRequest(new Request("GET", url, { headers: { Host: "other.example", "X-A": "1" } }));
+    await recorder.handleRequest(new Request("GET", url, { headers: { "X-A": "1" } }));
+    expect(given).toEqual([["host", "x-a"], ["x-a"]]);
+  });
+
   it("streams the request body: each chunk reaches the server before the next is produced", async () => {
     const received: string[] = [];
     const arrived = [signal(), signal()];

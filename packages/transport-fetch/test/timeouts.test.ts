@@ -88,6 +88,33 @@ describe("FetchTransport timeouts", () => {
     expect((error as Error).message).toContain("connecting to http://127.0.0.1:9/");
   });
 
+  it("allows connect + read for the response headers", async () => {
+    await using server = await startHttpServer(async (_req, res) => {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      res.end("in time");
+    });
+    const response = await transport.handleRequest(
+      timedRequest("GET", server.url, { connect: 300, read: 100 }),
+    );
+    expect(await readText(response.stream as AsyncIterable<Uint8Array>)).toBe("in time");
+  });
+
+  it("gives fetch an abort signal only when a timer may have to stop it before the response", async () => {
+    const signals: (AbortSignal | undefined)[] = [];
+    const recording = async (_input: string, init: RequestInit): Promise<globalThis.Response> => {
+      signals.push(init.signal ?? undefined);
+      return new globalThis.Response("");
+    };
+    const recorder = new FetchTransport({ fetch: recording });
+    const url = "http://example.com/";
+    for (const timeout of [{}, { connect: 100 }, { read: 100 }, { connect: 100, read: 100 }]) {
+      await recorder.handleRequest(timedRequest("GET", url, timeout));
+    }
+    await recorder.handleRequest(timedRequest("POST", url, { write: 100 }, { content: chunks(1, 1) }));
+    await recorder.handleRequest(timedRequest("POST", url, {}, { content: chunks(1, 1) }));
+    expect(signals.map((s) => s instanceof AbortSignal)).toEqual([false, false, true, true, true, false]);
+  });
+
   it("applies no timeout when the phase has none", async () => {
     const arrived = signal();
     await using server = await startHttpServer(async (_req, res) => {
@@ -100,14 +127,17 @@ describe("FetchTransport timeouts", () => {
     expect(await readText(response.stream as AsyncIterable<Uint8Array>)).toBe("late");
   });
 
-  it("clears the read timer when the body is closed early", async () => {
+  it.each([
+    ["with a read timeout", { read: 10_000 }],
+    ["without timeouts, so without an abort signal", {}],
+  ])("stops the exchange, and its timer, when the body is closed early %s", async (_, timeout) => {
     const closed = signal();
     await using server = await startHttpServer((req, res) => {
       res.writeHead(200);
       res.write("partial");
       req.socket.on("close", () => closed.resolve());
     });
-    const response = await transport.handleRequest(timedRequest("GET", server.url, { read: 10_000 }));
+    const response = await transport.handleRequest(timedRequest("GET", server.url, timeout));
     const iterator = (response.stream as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
     await iterator.next();
     await iterator.return?.();
