@@ -114,7 +114,12 @@ export class Exchange {
     }
     const now = performance.now();
     this.#deadline = now + ms;
-    if (this.#firesAt > this.#deadline) this.#arm(now, ms);
+    if (this.#firesAt > this.#deadline) {
+      // Never set for longer than the read budget: the timers of all exchanges then share one length, which a
+      // runtime like Node keeps in one list, rather than a list of their own made and dropped for each exchange.
+      const read = this.#timeouts.read;
+      this.#arm(now, read !== null && read < ms ? read : ms);
+    }
   }
 
   /** Stops counting without leaving the phase (while the source of a streamed body produces a chunk). */
