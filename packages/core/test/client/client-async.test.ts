@@ -192,3 +192,29 @@ describe("async client lifetime", () => {
     );
   });
 });
+
+describe("errors before sending", () => {
+  const transport = new MockTransport(() => new Response(200));
+
+  it.each<[string, (client: Client) => Promise<unknown>, RegExp]>([
+    ["an unknown option", (client) => client.get(URL_, { param: 1 } as never), /unknown option "param"/],
+    [
+      "extensions that are not an object",
+      (client) => client.get(URL_, { extensions: "x" as never }),
+      /extensions must be an object, got string/,
+    ],
+    ["an invalid URL", (client) => client.post("http://[::1"), /Invalid|URL/],
+    [
+      "an unknown send option",
+      (client) => client.send(client.buildRequest("GET", URL_), { follow: 1 } as never),
+      /unknown option "follow"/,
+    ],
+  ])("come back as a rejected promise, never a throw: %s", async (_what, call, message) => {
+    const client = new Client({ transport });
+    let result: Promise<unknown> | undefined;
+    expect(() => {
+      result = call(client);
+    }).not.toThrow();
+    await expect(result).rejects.toThrow(message);
+  });
+});
