@@ -1,13 +1,12 @@
 /**
  * The countdowns of every request of a transport on one native timer.
  *
- * A Node timer per request costs more than it seems on small requests: a `Timeout` object with its async
- * resource, a call into libuv for the time at every `refresh()`, and `unref()`/`clearTimeout()` toggling libuv's
- * handle, which together took several percent of a small GET. Here a countdown is a node in a list of the
- * countdowns of the same length, so each list is in order of expiry (later starts expire later), and restarting
- * one moves it to the end of its list. One timer, set for the earliest head of all lists, serves them all: it
- * fires when that countdown runs out, not on a coarse tick, so a timeout is raised within a millisecond or two of
- * its budget.
+ * A Node timer per request means, for every request, a `Timeout` object with its async resource, a call into
+ * libuv for the time at every `refresh()`, and `unref()`/`clearTimeout()` toggling libuv's handle. Here a
+ * countdown is a node in a list of the countdowns of the same length, so each list is in order of expiry (later
+ * starts expire later), and restarting one moves it to the end of its list. One timer, set for the earliest head
+ * of all lists, serves them all: it fires when that countdown runs out, not on a coarse tick, so a timeout is
+ * raised within a millisecond or two of its budget.
  *
  * @module
  */
