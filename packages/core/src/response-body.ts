@@ -52,12 +52,17 @@ export function encodeResponseBody(options: BodyOptions): EncodedBody {
   return { headers: {}, stream: new BytesStream() };
 }
 
-/** What the body needs from its response: the `Content-Encoding` decoder, and a hook to enrich decoding errors. */
+/**
+ * What the body needs from its response: the `Content-Encoding` decoder, a hook to enrich decoding errors, and
+ * one to hear that the body has closed.
+ */
 export interface BodyDecoding {
   /** A fresh decoder for the response's `Content-Encoding`, or `null` when there is nothing to undo. */
   createDecoder(): ContentDecoder | null;
   /** Turns an error thrown by the decoder into the one to raise. */
   onError(error: unknown): unknown;
+  /** The body has closed: read to its end, or closed early. Called once, before the stream's own `close()`. */
+  onClosed(): void;
 }
 
 /** A response body: the raw stream, how far it has been read, and the decoded content once read. */
@@ -176,6 +181,7 @@ export class ResponseBody {
   #closeStream(): void | Promise<void> {
     if (this.isClosed) return;
     this.isClosed = true;
+    this.#decoding.onClosed();
     return this.stream.close?.();
   }
 
@@ -183,6 +189,7 @@ export class ResponseBody {
     if (this.isClosed) return;
     if (!isSyncByteStream(this.stream)) throw new Error(SYNC_ON_ASYNC);
     this.isClosed = true;
+    this.#decoding.onClosed();
     this.stream.close?.();
   }
 

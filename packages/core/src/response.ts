@@ -78,6 +78,14 @@ function asciiExtension(value: unknown): string | undefined {
 
 let decoderOf: (response: Response) => ContentDecoder | null;
 let withRequestOf: (response: Response, error: unknown) => unknown;
+let stopClockOf: (response: Response) => void;
+
+/**
+ * Starts the clock of `response.elapsed` at `start` (a `performance.now()` reading): it stops when the body has
+ * been read to its end or the response is closed, whichever comes first. A response whose body was in memory from
+ * the start stops it at once. For clients; not exported from the package.
+ */
+export let startElapsed: (response: Response, start: number) => void;
 
 /**
  * What a response's body asks of the response. A class rather than an object literal with closures over the
@@ -96,6 +104,10 @@ class ResponseDecoding implements BodyDecoding {
 
   onError(error: unknown): unknown {
     return withRequestOf(this.#response, error);
+  }
+
+  onClosed(): void {
+    stopClockOf(this.#response);
   }
 }
 
@@ -129,6 +141,8 @@ export class Response {
   #encoding: string | undefined;
   #text: string | undefined;
   #elapsed: number | undefined;
+  /** When the clock of {@link elapsed} started, while it runs. */
+  #clockStart: number | undefined;
   readonly #body: ResponseBody;
 
   constructor(statusCode: number, options: ResponseOptions = {}) {
@@ -422,6 +436,17 @@ export class Response {
   static {
     decoderOf = (response) => response.#createDecoder();
     withRequestOf = (response, error) => response.#withRequest(error);
+    stopClockOf = (response) => response.#stopClock();
+    startElapsed = (response, start) => {
+      if (response.#body.isClosed) response.#elapsed = performance.now() - start;
+      else response.#clockStart = start;
+    };
+  }
+
+  #stopClock(): void {
+    if (this.#clockStart === undefined) return;
+    this.#elapsed = performance.now() - this.#clockStart;
+    this.#clockStart = undefined;
   }
 
   #createDecoder(): ContentDecoder | null {

@@ -20,12 +20,10 @@ import { supportedEncodings } from "../decoders.js";
 import { Headers, type HeaderTypes } from "../headers.js";
 import { QueryParams, type QueryParamTypes } from "../query-params.js";
 import { Request, type RequestOptions } from "../request.js";
-import type { Response } from "../response.js";
 import { runtime, type TransportFactory } from "../runtime.js";
 import type { DefaultEncoding } from "../text-decoding.js";
 import { URL } from "../url.js";
 import { VERSION } from "../version.js";
-import type { Flow } from "./effects.js";
 import {
   baseUrlOption,
   booleanOption,
@@ -38,7 +36,7 @@ import {
   timeoutExtension,
   timeoutOption,
 } from "./options.js";
-import { type PipelineContext, type SendPolicy, send } from "./pipeline.js";
+import type { PipelineContext, SendPolicy } from "./pipeline.js";
 import { TransportRouter, transportSetup } from "./transports.js";
 import {
   type BuildRequestOptions,
@@ -279,34 +277,33 @@ export abstract class BaseClient {
   }
 
   /**
-   * The send pipeline for `request`, ready for a driver to run: the client's state is checked, its timeout set
-   * when the request has none, and the per-request options resolved against the client's.
+   * How `request` is to be sent, from the options of `send()`: the client's state is checked, the `timeout` option
+   * or the client's timeout set, and the auth and redirect options resolved against the client's.
    */
-  protected sendFlow(request: Request, options: SendOptions = {}): Flow<Response> {
+  protected sendPolicy(request: Request, options: SendOptions): SendPolicy {
     const { timeout } = options;
     if (timeout !== undefined && timeout !== USE_CLIENT_DEFAULT) {
       request.extensions = { ...request.extensions, timeout: timeoutExtension(timeout) };
     }
-    return this.requestFlow(request, options.stream ?? false, options.auth, options.followRedirects);
+    return this.requestPolicy(request, options.stream ?? false, options.auth, options.followRedirects);
   }
 
   /**
-   * The send pipeline of a request from {@link BaseClient.buildRequest} (or from {@link BaseClient.sendFlow}):
-   * the client's state is checked, its timeout set when the request has none, and the auth and redirect options
-   * resolved against the client's.
+   * How a request from {@link BaseClient.buildRequest} is to be sent: the client's state is checked, its timeout
+   * set when the request has none, and the auth and redirect options resolved against the client's.
    */
-  protected requestFlow(
+  protected requestPolicy(
     request: Request,
     stream: boolean,
     auth: SendOptions["auth"],
     followRedirects: SendOptions["followRedirects"],
-  ): Flow<Response> {
+  ): SendPolicy {
     if (this.#state === "closed") throw new Error("Cannot send a request, as the client has been closed.");
     this.#state = "opened";
     if (!("timeout" in request.extensions)) {
       request.extensions = { ...request.extensions, timeout: this.#timeoutExtension };
     }
-    const policy: SendPolicy = {
+    return {
       stream,
       auth: this.#requestAuth(request, auth),
       followRedirects:
@@ -314,7 +311,11 @@ export abstract class BaseClient {
           ? this.#followRedirects
           : booleanOption("followRedirects", followRedirects, false),
     };
-    return send(this.#context, request, policy);
+  }
+
+  /** What the pipeline reads from this client, for a driver to run it with a {@link SendPolicy}. */
+  protected get pipeline(): PipelineContext {
+    return this.#context;
   }
 
   /** The auth of a request: its own, else the client's, else credentials in its URL. */

@@ -7,7 +7,7 @@ import type { Request } from "../request.js";
 import type { Response } from "../response.js";
 import type { URL } from "../url.js";
 import { BaseClient } from "./base-client.js";
-import { runAsync } from "./drive.js";
+import { sendAsync } from "./pipeline.js";
 import type { BodilessRequestOptions, RequestMethodOptions, SendOptions, StreamCallback } from "./types.js";
 
 const BUILD_OPTIONS = ["params", "headers", "cookies", "timeout", "extensions"];
@@ -58,7 +58,11 @@ export class Client extends BaseClient {
       checkKeys(options, known, name);
       // buildRequest() reads only the build options, so `options` is passed as it is rather than copied.
       const request = this.buildRequest(method, url, options);
-      return runAsync(this.requestFlow(request, false, options.auth, options.followRedirects));
+      return sendAsync(
+        this.pipeline,
+        request,
+        this.requestPolicy(request, false, options.auth, options.followRedirects),
+      );
     } catch (error) {
       return Promise.reject(error);
     }
@@ -107,7 +111,7 @@ export class Client extends BaseClient {
   send(request: Request, options: SendOptions = {}): Promise<Response> {
     try {
       checkKeys(options, SEND_OPTIONS, "send");
-      return runAsync(this.sendFlow(request, options));
+      return sendAsync(this.pipeline, request, this.sendPolicy(request, options));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -140,7 +144,8 @@ export class Client extends BaseClient {
       typeof optionsOrCallback === "function" ? [{}, optionsOrCallback] : [optionsOrCallback ?? {}, callback];
     checkKeys(options, REQUEST_OPTIONS, "stream");
     const request = this.buildRequest(method, url, options);
-    const response = await runAsync(this.requestFlow(request, true, options.auth, options.followRedirects));
+    const policy = this.requestPolicy(request, true, options.auth, options.followRedirects);
+    const response = await sendAsync(this.pipeline, request, policy);
     if (use === undefined) return response;
     try {
       return await use(response);

@@ -10,6 +10,7 @@ import type { URL } from "../url.js";
 import { BaseClient } from "./base-client.js";
 import { BODILESS_OPTIONS, checkKeys, REQUEST_OPTIONS, SEND_OPTIONS } from "./client.js";
 import { runSync } from "./drive.js";
+import { send } from "./pipeline.js";
 import { checkSyncTransports, closeTransportSync, syncTransportFactory } from "./sync-transport.js";
 import type { BodilessRequestOptions, ClientOptions, RequestMethodOptions, SendOptions } from "./types.js";
 
@@ -54,7 +55,9 @@ export class SyncClient extends BaseClient {
 
   #request(method: string, url: string | URL, options: RequestMethodOptions): Response {
     const request = this.buildRequest(method, url, options);
-    return runSync(this.requestFlow(request, false, options.auth, options.followRedirects));
+    return runSync(
+      send(this.pipeline, request, this.requestPolicy(request, false, options.auth, options.followRedirects)),
+    );
   }
 
   /** Sends a `GET` request. */
@@ -99,7 +102,7 @@ export class SyncClient extends BaseClient {
    */
   send(request: Request, options: SendOptions = {}): Response {
     checkKeys(options, SEND_OPTIONS, "send");
-    return runSync(this.sendFlow(request, options));
+    return runSync(send(this.pipeline, request, this.sendPolicy(request, options)));
   }
 
   /**
@@ -126,7 +129,9 @@ export class SyncClient extends BaseClient {
       typeof optionsOrCallback === "function" ? [{}, optionsOrCallback] : [optionsOrCallback ?? {}, callback];
     checkKeys(options, REQUEST_OPTIONS, "stream");
     const request = this.buildRequest(method, url, options);
-    const response = runSync(this.requestFlow(request, true, options.auth, options.followRedirects));
+    const response = runSync(
+      send(this.pipeline, request, this.requestPolicy(request, true, options.auth, options.followRedirects)),
+    );
     if (use === undefined) return response;
     try {
       return settled(use(response));

@@ -1,9 +1,11 @@
 import { describe, it } from "vitest";
-import { behaviourTables, clientHarness } from "./behaviours/index.js";
+import { behaviourTables, clientHarness, hookedClientHarness } from "./behaviours/index.js";
 
 // Each row is its own it() so the report shows its whole name (it.each would quote and shorten it).
-for (const { topic, rows } of behaviourTables) {
-  describe(`Client: ${topic}`, () => {
-    for (const { name, run } of rows) it(name, () => run(clientHarness));
-  });
+for (const harness of [clientHarness, hookedClientHarness]) {
+  for (const { topic, rows } of behaviourTables) {
+    describe(`${harness.name}: ${topic}`, () => {
+      for (const { name, run } of rows) it(name, () => run(harness));
+    });
+  }
 }

@@ -3,12 +3,13 @@ import { describe, expect, it } from "vitest";
 import { BaseClient } from "../../src/client/base-client.js";
 import { runAsync, runSync } from "../../src/client/drive.js";
 import type { Flow } from "../../src/client/effects.js";
+import { send } from "../../src/client/pipeline.js";
 import type { BodilessRequestOptions, SendOptions } from "../../src/client/types.js";
 
 /** The smallest blocking client: the shared pipeline run by the sync driver. */
 class SyncHarness extends BaseClient {
   send(request: Request, options: SendOptions = {}): Response {
-    return runSync(this.sendFlow(request, options));
+    return runSync(send(this.pipeline, request, this.sendPolicy(request, options)));
   }
 
   get(url: string | URL, options: BodilessRequestOptions = {}): Response {

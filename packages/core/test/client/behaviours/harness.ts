@@ -83,6 +83,20 @@ export const clientHarness: Harness = {
     (client as unknown as Client).stream(method, url, options, callback),
 };
 
+/**
+ * The async `Client` with a response hook that does nothing, which sends every request through the generator
+ * pipeline: without hooks or auth, a `Client` takes a shorter path of its own that must behave the same.
+ */
+export const hookedClientHarness: Harness = {
+  ...clientHarness,
+  name: "Client (hooked)",
+  client: (options = {}) => {
+    const hooks = options.eventHooks ?? {};
+    const eventHooks = { ...hooks, response: [...(hooks.response ?? []), () => {}] };
+    return new Client({ ...options, eventHooks }) as unknown as AnyClient;
+  },
+};
+
 function isThenable(value: unknown): boolean {
   return typeof (value as { then?: unknown } | null)?.then === "function";
 }

@@ -1,6 +1,7 @@
 /**
- * The behaviour tables every kind of client runs: `client-behaviours.test.ts` runs them against `Client`,
- * `sync-client.test.ts` against `SyncClient`. A behaviour added here is checked for both.
+ * The behaviour tables every kind of client runs: `client-behaviours.test.ts` runs them against `Client` (without
+ * hooks and with one, its two paths), `sync-client.test.ts` against `SyncClient`. A behaviour added here is checked
+ * for all of them.
  */
 import { authBehaviours } from "./auth.js";
 import { cookieBehaviours } from "./cookies.js";
@@ -11,7 +12,13 @@ import { redirectBehaviours } from "./redirects.js";
 import { requestBehaviours } from "./requests.js";
 import { sessionBehaviours } from "./session.js";
 
-export { type Behaviour, clientHarness, type Harness, syncClientHarness } from "./harness.js";
+export {
+  type Behaviour,
+  clientHarness,
+  type Harness,
+  hookedClientHarness,
+  syncClientHarness,
+} from "./harness.js";
 
 /** The tables, by topic. */
 export const behaviourTables: ReadonlyArray<{ readonly topic: string; readonly rows: readonly Behaviour[] }> =
