@@ -208,6 +208,7 @@ export class QueryParams implements Iterable<[string, string]> {
 
   /** A copy where every key of `params` replaces that key's values here; other keys are kept. */
   merge(params?: QueryParamTypes | null): QueryParams {
+    if (params === undefined || params === null) return this;
     const other = QueryParams.#entriesOf(params);
     if (other.size === 0) return this;
     if (this.#entries.size === 0) return QueryParams.#from(other);
