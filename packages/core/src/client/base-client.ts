@@ -48,6 +48,9 @@ import {
 
 /** The default `User-Agent` header. */
 export const USER_AGENT = `ferry/${VERSION}`;
+/** How many joined URLs a client keeps, and the longest relative `rawPath` it keeps one for. */
+const MAX_JOINED = 256;
+const MAX_JOINED_LENGTH = 2048;
 
 type ClientState = "unopened" | "opened" | "closed";
 
@@ -64,6 +67,8 @@ export abstract class BaseClient {
   #maxRedirects: number;
   #eventHooks: ResolvedEventHooks;
   #baseUrl: URL;
+  /** Relative URLs already joined to {@link baseUrl}, by their `rawPath`; emptied when `baseUrl` changes. */
+  #joined = new Map<string, URL>();
   readonly #trustEnv: boolean;
   readonly #defaultEncoding: DefaultEncoding;
   readonly #router: TransportRouter;
@@ -182,10 +187,11 @@ export abstract class BaseClient {
 
   set baseUrl(url: string | URL) {
     this.#baseUrl = baseUrlOption(url);
+    this.#joined = new Map();
   }
 
   get #hasBaseUrl(): boolean {
-    return this.#baseUrl.rawPath !== "/" || this.#baseUrl.scheme !== "" || this.#baseUrl.host !== "";
+    return this.#baseUrl.rawPath !== "/" || this.#baseUrl.scheme !== "" || this.#baseUrl.rawHost !== "";
   }
 
   /** The event hooks, by event. The lists are live: pushing a hook onto one takes effect at once. */
@@ -241,8 +247,19 @@ export abstract class BaseClient {
   #mergeUrl(url: string | URL): URL {
     const merge = url instanceof URL ? url : new URL(url);
     if (!merge.isRelativeUrl || !this.#hasBaseUrl) return merge;
-    // The base path always ends with "/": the relative path is appended to it, never resolved against it.
-    return this.#baseUrl.copyWith({ rawPath: this.#baseUrl.rawPath + merge.rawPath.replace(/^\/+/, "") });
+    // A client names the same few paths again and again: each is joined once (building a URL from new parts
+    // costs microseconds), then found by its `rawPath`. The result depends on nothing else, and URLs are immutable.
+    const rawPath = merge.rawPath;
+    let joined = this.#joined.get(rawPath);
+    if (joined === undefined) {
+      // The base path always ends with "/": the relative path is appended to it, never resolved against it.
+      joined = this.#baseUrl.copyWith({ rawPath: this.#baseUrl.rawPath + rawPath.replace(/^\/+/, "") });
+      if (rawPath.length <= MAX_JOINED_LENGTH) {
+        if (this.#joined.size >= MAX_JOINED) this.#joined.delete(this.#joined.keys().next().value!);
+        this.#joined.set(rawPath, joined);
+      }
+    }
+    return joined;
   }
 
   #mergeHeaders(headers: HeaderTypes | null | undefined): Headers {

@@ -134,8 +134,18 @@ const sending: Behaviour[] = [
     const response = await echoClient(h, { baseUrl: "http://example.org/api" }).get("/items");
     expect(echoed(response).url).toBe("http://example.org/api/items");
   }),
+  behaviour("joins a path to the baseUrl the same way every time", async (h) => {
+    const client = echoClient(h, { baseUrl: "https://a.test/v1/" });
+    const first = client.buildRequest("GET", "/items?page=1");
+    const again = client.buildRequest("GET", "items?page=1");
+    expect(String(first.url)).toBe("https://a.test/v1/items?page=1");
+    expect(String(again.url)).toBe(String(first.url));
+    expect(String(client.buildRequest("GET", "/items?page=2").url)).toBe("https://a.test/v1/items?page=2");
+    expect(String(client.buildRequest("GET", "/items#part").url)).toBe("https://a.test/v1/items");
+  }),
   behaviour("uses a changed baseUrl", async (h) => {
     const client = echoClient(h, { baseUrl: "https://a.test/" });
+    expect(String(client.buildRequest("GET", "/x").url)).toBe("https://a.test/x");
     client.baseUrl = "https://b.test/v2";
     expect(String(client.buildRequest("GET", "/x").url)).toBe("https://b.test/v2/x");
   }),
