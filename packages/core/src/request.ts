@@ -248,7 +248,7 @@ function withAutoHeaders(
   method: string,
   bodyHeaders: Readonly<Record<string, string>>,
 ): Headers {
-  const needsHost = url.host !== "" && !given.has("host");
+  const needsHost = url.rawHost !== "" && !given.has("host");
   const needsLength =
     BODY_METHODS.has(method) &&
     bodyHeaders["Content-Length"] === undefined &&

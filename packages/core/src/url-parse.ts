@@ -224,6 +224,14 @@ export function parseURL(url: string, overrides?: ComponentOverrides): URLCompon
 }
 
 /**
+ * The components with the query of `QueryParams.toString()`, taken as it is: form encoding leaves only unreserved
+ * characters, `+`, `=`, `&` and percent escapes, which the checks and the encoding of {@link withQuery} would keep.
+ */
+export function withFormQuery(components: URLComponents, query: string | null): URLComponents {
+  return { ...components, query };
+}
+
+/**
  * Components with the query replaced: the cheap path for `copyWith({ params })`, which leaves the rest of an
  * already-normalised URL untouched.
  */

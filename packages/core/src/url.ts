@@ -14,6 +14,7 @@ import {
   parseURL,
   pyRepr,
   type URLComponents,
+  withFormQuery,
   withQuery,
 } from "./url-parse.js";
 
@@ -169,7 +170,7 @@ function parsedState(url: string): URLState {
  * Throws {@link InvalidURL} for a URL that cannot be parsed, and `TypeError` for an unknown or mistyped option.
  */
 export class URL {
-  readonly #state: URLState;
+  #state: URLState;
 
   constructor(url: string | URL | globalThis.URL = "", options?: URLOptions) {
     const overrides = options === undefined ? undefined : toOverrides(options);
@@ -281,22 +282,37 @@ export class URL {
 
   /** A copy with the query parameter `key` set to `value`, replacing its values. */
   copySetParam(key: string, value: PrimitiveData = null): URL {
-    return this.copyWith({ params: this.params.set(key, value) });
+    return this.#withParams(this.params.set(key, value));
   }
 
   /** A copy with `value` appended to the query parameter `key`. */
   copyAddParam(key: string, value: PrimitiveData = null): URL {
-    return this.copyWith({ params: this.params.add(key, value) });
+    return this.#withParams(this.params.add(key, value));
   }
 
   /** A copy without the query parameter `key`. */
   copyRemoveParam(key: string): URL {
-    return this.copyWith({ params: this.params.remove(key) });
+    return this.#withParams(this.params.remove(key));
   }
 
   /** A copy whose query merges `params` in, each of their keys replacing the same key here. */
   copyMergeParams(params: QueryParamTypes): URL {
-    return this.copyWith({ params: this.params.merge(params) });
+    return this.#withParams(this.params.merge(params));
+  }
+
+  /**
+   * A copy with the query of `params`, as `copyWith({ params })` gives, without its checks of options and of an
+   * already form-encoded query: requests with `params` come here each time. The host and netloc derived from this
+   * URL still hold for the copy.
+   */
+  #withParams(params: QueryParams): URL {
+    const state = this.#state;
+    const copy = new URL(this);
+    copy.#state = stateOf(withFormQuery(state.components, params.size === 0 ? null : params.toString()));
+    // Derived once here, in this URL's state (which the URLs parsed from the same string share).
+    copy.#state.netloc = this.netloc;
+    if (state.host !== undefined) copy.#state.host = state.host;
+    return copy;
   }
 
   /** Resolves `url` against this URL as a base, per RFC 3986 section 5.2: `base.join("../other")`. */

@@ -448,6 +448,26 @@ describe("URL query parameter helpers", () => {
   it("leaves the original URL unchanged", () => {
     expect(url.toString()).toBe("https://example.org:123/?a=123");
   });
+
+  it.each<Record<string, string | string[]>>([
+    { q: "a b&c=d", empty: "" },
+    { ключ: "значение", emoji: "😀" },
+    { reserved: "#?/:@!$'()*,;%+" },
+    { a: ["1", "2"], b: "x" },
+  ])("gives the URL copyWith({ params }) gives for %j", (params) => {
+    const international = new URL("https://user:pw@Bücher.example:8443/päth?a=1");
+    const merged = international.copyMergeParams(params);
+    const expected = international.copyWith({ params: international.params.merge(params) });
+    expect(merged.toString()).toBe(expected.toString());
+    expect(merged.netloc).toBe("xn--bcher-kva.example:8443");
+    expect(merged.host).toBe("bücher.example");
+    expect(merged.params.equals(expected.params)).toBe(true);
+  });
+
+  it("drops the query when no parameter is left", () => {
+    expect(url.copyRemoveParam("a").rawPath).toBe("/");
+    expect(url.copyRemoveParam("a").query).toBe("");
+  });
 });
 
 describe("URL.join", () => {
