@@ -10,26 +10,30 @@ import { fetch as undiciFetch } from "undici";
 import { undiciAgent } from "./fetch-like.js";
 import type { BenchClient, ClientSpec } from "./types.js";
 
-function ferryClient(client: Client, origin: string): BenchClient {
+/**
+ * The Client is bound to the server's origin with `baseUrl`, as an SDK for one service would be (and as axios gets
+ * `baseURL`, undici `request` a `Pool` for the origin): each request names its path.
+ */
+function ferryClient(client: Client): BenchClient {
   return {
     async getJson(path) {
-      return (await client.get(origin + path)).json();
+      return (await client.get(path)).json();
     },
     async postJson(path, json) {
-      return (await client.post(origin + path, { json })).json();
+      return (await client.post(path, { json })).json();
     },
     async getBytes(path) {
-      return (await client.get(origin + path)).content.length;
+      return (await client.get(path)).content.length;
     },
     download(path) {
-      return client.stream("GET", origin + path, async (response) => {
+      return client.stream("GET", path, async (response) => {
         let length = 0;
         for await (const chunk of response.iterBytes()) length += chunk.length;
         return length;
       });
     },
     async upload(path, source) {
-      return (await client.post(origin + path, { content: source() })).json();
+      return (await client.post(path, { content: source() })).json();
     },
     close: () => client.close(),
   };
@@ -42,8 +46,10 @@ export const ferryUndiciSpec: ClientSpec = {
   ferry: true,
   http2: true,
   create(target) {
-    const options: ClientOptions = target.http2 ? { http2: true, verify: { ca: target.ca } } : {};
-    return ferryClient(new Client(options), target.origin);
+    const options: ClientOptions = target.http2
+      ? { baseUrl: target.origin, http2: true, verify: { ca: target.ca } }
+      : { baseUrl: target.origin };
+    return ferryClient(new Client(options));
   },
 };
 
@@ -63,6 +69,6 @@ export const ferryFetchSpec: ClientSpec = {
           init: { dispatcher: undiciAgent(target) },
         })
       : new FetchTransport();
-    return ferryClient(new Client({ transport }), target.origin);
+    return ferryClient(new Client({ baseUrl: target.origin, transport }));
   },
 };
