@@ -84,15 +84,64 @@ function unsupportedScheme(request: Request): UnsupportedProtocol {
   return new UnsupportedProtocol(message, { request });
 }
 
-/** The request's headers as undici's flat `[name, value, ...]` list, in order with repeats; undici frames bodies. */
-function flatHeaders(request: Request, extra: readonly string[] | null): string[] {
+/**
+ * The request's headers as undici's flat `[name, value, ...]` list, in order with repeats. Left out: any
+ * `Transfer-Encoding` (undici frames bodies), and two lines undici would only check and then write the same way
+ * itself, so that it does not parse them once more per request: `Connection: keep-alive` (undici writes its own
+ * `connection` line and looks at the header only for `close`), and a single `Host` equal to `defaultHost`, the one
+ * undici writes for the origin dispatched to (`null` when requests go to a proxy in absolute form).
+ */
+function flatHeaders(
+  request: Request,
+  extra: readonly string[] | null,
+  defaultHost: string | null,
+): string[] {
   const flat = request.headers.rawFlat();
-  for (let i = flat.length - 2; i >= 0; i -= 2) {
-    const name = flat[i]!;
-    if (name.length === 17 && name.toLowerCase() === "transfer-encoding") flat.splice(i, 2);
+  let kept = 0;
+  let hosts = 0;
+  let omittedHost: string | null = null;
+  for (let index = 0; index < flat.length; index += 2) {
+    const name = flat[index]!;
+    const value = flat[index + 1]!;
+    switch (name.length) {
+      case 4:
+        if (name.toLowerCase() !== "host") break;
+        hosts += 1;
+        if (hosts === 1 && value === defaultHost) {
+          omittedHost = name;
+          continue;
+        }
+        break;
+      case 10:
+        if (name.toLowerCase() === "connection" && value.toLowerCase() === "keep-alive") continue;
+        break;
+      case 17:
+        if (name.toLowerCase() === "transfer-encoding") continue;
+        break;
+    }
+    flat[kept] = name;
+    flat[kept + 1] = value;
+    kept += 2;
   }
+  flat.length = kept;
+  // Several Host lines are undici's to refuse: the one left out goes back in.
+  if (hosts > 1 && omittedHost !== null) flat.push(omittedHost, defaultHost!);
   if (extra !== null) for (let i = 0; i < extra.length; i++) flat.push(extra[i]!);
   return flat;
+}
+
+/** An origin as undici is given it, and the `Host` undici sends to it when a request has none. */
+interface Origin {
+  readonly origin: string;
+  /** `null` for an origin undici cannot parse: the request fails there, as it did before. */
+  readonly host: string | null;
+}
+
+function originOf(origin: string): Origin {
+  if (!URL.canParse(origin)) return { origin, host: null };
+  // As undici derives it from the origin of its pool: the hostname, and the port unless it is the default.
+  const { hostname, port } = new URL(origin);
+  return { origin, host: port === "" ? hostname : `${hostname}:${port}` };
 }
 
 /** What the dispatch handlers of a transport ask of it, built once per transport. */
@@ -127,8 +176,8 @@ export class UndiciTransport extends BaseTransport {
   readonly #proxy: ResolvedProxy | null;
   readonly #reset: boolean;
   readonly #limits: ConnectionLimits | null;
-  readonly #httpOrigins = new Map<string, string>();
-  readonly #httpsOrigins = new Map<string, string>();
+  readonly #httpOrigins = new Map<string, Origin>();
+  readonly #httpsOrigins = new Map<string, Origin>();
   #closed = false;
 
   /**
@@ -166,14 +215,16 @@ export class UndiciTransport extends BaseTransport {
     const scheme = url.scheme;
     if (scheme !== "http" && scheme !== "https") return Promise.reject(unsupportedScheme(request));
     const timeout = (request.extensions["timeout"] as TimeoutExtension | undefined) ?? NO_TIMEOUT;
-    const origin = this.#originOf(scheme, url.netloc);
+    const { origin, host } = this.#originOf(scheme, url.netloc);
     let path = url.rawPath || "/";
     let dispatchOrigin = origin;
+    let defaultHost: string | null = host;
     let proxyHeaders: readonly string[] | null = null;
     const proxy = this.#proxy;
     if (proxy !== null && scheme === "http" && (proxy.kind === "http" || proxy.kind === "https")) {
       // Plain-HTTP targets go to the proxy itself, in absolute form, with the proxy's headers.
       dispatchOrigin = proxy.origin;
+      defaultHost = null;
       path = origin + path;
       proxyHeaders = proxy.headers;
     }
@@ -184,7 +235,7 @@ export class UndiciTransport extends BaseTransport {
         origin: dispatchOrigin,
         path,
         method: request.method as Dispatcher.HttpMethod,
-        headers: flatHeaders(request, proxyHeaders),
+        headers: flatHeaders(request, proxyHeaders, defaultHost),
         // undici takes iterables as bodies, though its types only list streams and bytes.
         body: toDispatchBody(request.stream, timeout.write, handler) as NonNullable<
           Dispatcher.DispatchOptions["body"]
@@ -197,14 +248,14 @@ export class UndiciTransport extends BaseTransport {
   }
 
   /**
-   * `scheme://netloc`, the same string for every request to an origin: undici looks its pool up by this string,
-   * and a string built anew for each request would be hashed anew each time.
+   * The origin of `scheme://netloc`, the same strings for every request to it: undici looks its pool up by the
+   * origin string, and a string built anew for each request would be hashed anew each time.
    */
-  #originOf(scheme: string, netloc: string): string {
+  #originOf(scheme: string, netloc: string): Origin {
     const known = scheme === "https" ? this.#httpsOrigins : this.#httpOrigins;
     let origin = known.get(netloc);
     if (origin === undefined) {
-      origin = `${scheme}://${netloc}`;
+      origin = originOf(`${scheme}://${netloc}`);
       if (known.size < MAX_KNOWN_ORIGINS) known.set(netloc, origin);
     }
     return origin;

@@ -56,6 +56,62 @@ describe("UndiciTransport over HTTP/1.1", () => {
     expect(sent).toEqual(["X-First", "1", "x-repeat", "a", "X-Other", "o", "X-Repeat", "b"]);
   });
 
+  describe("the Host and Connection lines on the wire", () => {
+    /** The head of each request `send` makes, as the server read it. */
+    async function heads(
+      send: (transport: UndiciTransport, url: string) => Promise<unknown>,
+    ): Promise<string[]> {
+      const seen: string[] = [];
+      await using server = await startRawServer((socket) => {
+        void readRequestHead(socket).then((head) => {
+          seen.push(head);
+          socket.end("HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n");
+        });
+      });
+      await using transport = new UndiciTransport();
+      await send(transport, server.url);
+      return seen.map((head) => head.replaceAll(`:${server.port}`, ":PORT"));
+    }
+
+    it("sends the Client's default Host and Connection lines once each, as undici writes them", async () => {
+      const [head] = await heads((transport, url) =>
+        fetchText(transport, `${url}/x`, {
+          headers: [
+            ["Connection", "keep-alive"],
+            ["Accept", "*/*"],
+          ],
+        }),
+      );
+      expect(head).toBe("GET /x HTTP/1.1\r\nhost: 127.0.0.1:PORT\r\nconnection: keep-alive\r\nAccept: */*");
+    });
+
+    it("sends a Host of the request's own in place of the origin's", async () => {
+      const [head] = await heads((transport, url) =>
+        fetchText(transport, `${url}/`, { headers: [["Host", "api.example"]] }),
+      );
+      expect(head).toBe("GET / HTTP/1.1\r\nhost: api.example\r\nconnection: keep-alive");
+    });
+
+    it("sends Connection: close when the request asks for it", async () => {
+      const [head] = await heads((transport, url) =>
+        fetchText(transport, `${url}/`, { headers: [["Connection", "close"]] }),
+      );
+      expect(head).toBe("GET / HTTP/1.1\r\nhost: 127.0.0.1:PORT\r\nconnection: close");
+    });
+
+    it("refuses a request with two Host lines, one of them the origin's", async () => {
+      const attempt = heads((transport, url) =>
+        send(transport, "GET", `${url}/`, {
+          headers: [
+            ["Host", new URL(url).host],
+            ["Host", "other.example"],
+          ],
+        }),
+      );
+      await expect(attempt).rejects.toThrow(/host/i);
+    });
+  });
+
   it("decodes UTF-8 header values and keeps Latin-1 ones byte for byte", async () => {
     await using server = await startRawServer((socket) => {
       void readRequestHead(socket).then(() => {
