@@ -86,6 +86,11 @@ function checkCookie(name: unknown, value: unknown): void {
   }
 }
 
+/** Whether a cookie set for every host goes with a request to `pathname`, over a secure scheme or not, at `now`. */
+function applies(cookie: Cookie, secure: boolean, pathname: string, now: number): boolean {
+  return (secure || !cookie.secure) && pathMatch(pathname, cookie.path ?? "/") && !isExpired(cookie, now);
+}
+
 function isExpired(cookie: Cookie, now: number): boolean {
   const expiry = cookie.expiryTime();
   return expiry !== undefined && expiry <= now;
@@ -251,27 +256,36 @@ export class Cookies implements Iterable<string> {
     if (request.headers.has("cookie") || this.#isEmpty()) return;
     const context = toContext(request.url);
     const cookies = this.jar.getCookiesSync(context as unknown as globalThis.URL, { sort: false });
-    cookies.push(...this.#anyHostCookies(context));
+    this.#addAnyHostCookies(context, cookies);
     if (cookies.length === 0) return;
-    cookies.sort(cookieCompare);
-    request.headers.set("Cookie", cookies.map((cookie) => cookie.cookieString()).join("; "));
+    if (cookies.length > 1) cookies.sort(cookieCompare);
+    let header = cookies[0]!.cookieString();
+    for (let index = 1; index < cookies.length; index++) header += `; ${cookies[index]!.cookieString()}`;
+    request.headers.set("Cookie", header);
   }
 
-  /** Cookies set without a domain that apply to the context's path and scheme; tough-cookie never returns them. */
-  #anyHostCookies(context: CookieContext): Cookie[] {
+  /**
+   * Adds to `cookies` those set without a domain that apply to the context's path and scheme, which tough-cookie
+   * never returns. Written as loops over the store's index: this runs for every request while the jar holds a cookie.
+   */
+  #addAnyHostCookies(context: CookieContext, cookies: Cookie[]): void {
     const store = this.#store;
-    const candidates =
-      store instanceof MemoryCookieStore
-        ? Object.values(store.idx[""] ?? {}).flatMap((byKey) => Object.values(byKey))
-        : this.#all().filter((cookie) => cookie.domain === "");
     const secure = context.protocol === "https:" || context.protocol === "wss:";
     const now = Date.now();
-    return candidates.filter(
-      (cookie) =>
-        (cookie.secure ? secure : true) &&
-        pathMatch(context.pathname, cookie.path ?? "/") &&
-        !isExpired(cookie, now),
-    );
+    if (store instanceof MemoryCookieStore) {
+      const paths = store.idx[""];
+      for (const path in paths) {
+        const byKey = paths[path];
+        for (const key in byKey) {
+          const cookie = byKey[key]!;
+          if (applies(cookie, secure, context.pathname, now)) cookies.push(cookie);
+        }
+      }
+      return;
+    }
+    for (const cookie of this.#all()) {
+      if (cookie.domain === "" && applies(cookie, secure, context.pathname, now)) cookies.push(cookie);
+    }
   }
 
   /** How many cookies are stored. */

@@ -43,6 +43,21 @@ describe("Cookies", () => {
   });
 
   it.each([
+    ["https://example.com/api/users", "every=3; all=1; site=2"],
+    ["https://example.com/apix", "all=1; site=2"],
+    ["http://other.org/api", "every=3; all=1"],
+    ["http://other.org/", "all=1"],
+  ])(
+    "sends cookies for every host with the domain's, longest path first, then oldest: %s",
+    (url, expected) => {
+      const cookies = new Cookies({ all: "1" });
+      cookies.set("site", "2", { domain: "example.com" });
+      cookies.set("every", "3", { path: "/api" });
+      expect(cookieHeader(cookies, url)).toBe(expected);
+    },
+  );
+
+  it.each([
     ["https://example.com/", "a=1"],
     ["https://www.example.com/x", "a=1"],
     ["https://EXAMPLE.com/", "a=1"],
