@@ -6,7 +6,8 @@
  * Effects are plain objects yielded straight from the pipeline's steps, not small generators delegated to with
  * `yield*`: every level of delegation costs an iterator result per step, twice per effect.
  * A driver (drive.ts) performs the effects: the async driver awaits them for `Client`, the sync driver calls the
- * blocking variants for `SyncClient`. So redirects, auth, cookies and hooks exist in one copy for both clients.
+ * blocking variants for `SyncClient`. So redirects, auth, cookies and hooks exist in one copy for both clients
+ * (the async Client's short path for a first hop without auth or hooks aside: pipeline.ts, `sendAsync`).
  *
  * @module
  */

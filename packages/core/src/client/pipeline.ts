@@ -4,6 +4,8 @@
  *
  * Each step is a generator of effects (effects.ts), run by the async or the sync driver (drive.ts), so `Client`
  * and `SyncClient` share it. Policy lives here (auth, redirects, cookies, hooks); the transport only moves bytes.
+ * The async Client sends a request without auth or hooks through {@link sendAsync}'s shorter path, which takes the
+ * first hop itself and hands any redirect to follow over to {@link send}.
  *
  * @module
  */
@@ -174,10 +176,10 @@ export function sendAsync(context: PipelineContext, request: Request, policy: Se
 }
 
 /**
- * {@link send} without auth and event hooks, which is most requests: the same steps for the first hop, written
- * as one async function. Driving generators costs a few hundred
- * nanoseconds per request in a loop and, with the caches cold between network events, several times that in a
- * real one. A redirect to follow hands over to {@link send} after the first hop.
+ * {@link send} without auth and event hooks, which is most requests: the same steps for the first hop, written as
+ * one async function. Driving the generators costs a few hundred nanoseconds per request in a loop, and more on
+ * the network, where the caches are cold between socket events. A redirect to follow hands over to {@link send}
+ * after the first hop. The behaviour tables run against both paths (a Client with a hook takes the generators).
  */
 async function sendDirect(context: PipelineContext, request: Request, policy: SendPolicy): Promise<Response> {
   const start = performance.now();
