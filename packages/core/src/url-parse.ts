@@ -240,6 +240,27 @@ export function withQuery(components: URLComponents, query: string | null): URLC
   return { ...components, query: query === null ? null : quote(query, QUERY_SAFE) };
 }
 
+/**
+ * Components with the path and the query replaced (`copyWith({ rawPath })`, `copyWith({ path })`): both
+ * normalised as {@link parseURL} would, while the scheme and the authority, already normalised, are kept as they
+ * are instead of being parsed again (with IDNA for the host).
+ */
+export function withPathAndQuery(
+  components: URLComponents,
+  path: string,
+  query: string | null,
+): URLComponents {
+  checkOverrides(query === null ? { path } : { path, query });
+  const hasAuthority = components.userinfo !== "" || components.host !== "" || components.port !== null;
+  validatePath(path, components.scheme !== "", hasAuthority);
+  const resolved = components.scheme !== "" || hasAuthority ? removeDotSegments(path) : path;
+  return {
+    ...components,
+    path: quote(resolved, PATH_SAFE),
+    query: query === null ? null : quote(query, QUERY_SAFE),
+  };
+}
+
 function normalize(
   rawScheme: string,
   rawUserinfo: string,

@@ -15,6 +15,7 @@ import {
   pyRepr,
   type URLComponents,
   withFormQuery,
+  withPathAndQuery,
   withQuery,
 } from "./url-parse.js";
 
@@ -364,6 +365,11 @@ function describe(value: unknown): string {
 function withOverrides(components: URLComponents, overrides: ComponentOverrides): URLComponents {
   const keys = Object.keys(overrides);
   if (keys.length === 1 && keys[0] === "query") return withQuery(components, overrides.query ?? null);
+  if (keys.every((key) => key === "path" || key === "query")) {
+    // Only the path and the query change (`rawPath`, `path`): the authority need not be parsed again.
+    const query = "query" in overrides ? (overrides.query ?? null) : components.query;
+    return withPathAndQuery(components, overrides.path ?? components.path, query);
+  }
   return parseURL("", {
     scheme: components.scheme,
     authority: formatAuthority(components),

@@ -352,6 +352,34 @@ describe("URL.copyWith", () => {
     expect(new URL("https://example.org").copyWith(options).toString()).toBe(expected);
   });
 
+  // Changing only the path and query keeps the authority as it is; giving the scheme as well parses it all again.
+  it.each<[string, URLOptions]>([
+    ["https://user:pw@Bücher.example:8443/base/", { rawPath: "/base/a b/./c/../d?q=1 2&x=é" }],
+    ["https://user:pw@Bücher.example:8443/base/", { path: "/ü/%2F/x y" }],
+    ["https://example.org", { path: "" }],
+    ["https://example.org/p?keep=1#frag", { path: "/other" }],
+    ["https://example.org/p?keep=1#frag", { rawPath: "/other" }],
+    ["http://[::1]:8080/", { rawPath: "/v1/../v2/items?" }],
+    ["relative/path", { path: "other/x" }],
+    ["relative/path", { path: "a:b" }],
+    ["https://example.org", { path: "relative" }],
+    ["https://example.org", { path: "/a\nb" }],
+    ["https://example.org", { rawPath: "/a#b" }],
+  ])("copies %s with %j as a full parse would", (base, options) => {
+    const url = new URL(base);
+    const outcome = (change: () => URL) => {
+      try {
+        const copy = change();
+        return [copy.toString(), copy.rawPath, copy.netloc, copy.fragment];
+      } catch (error) {
+        return [(error as Error).constructor.name, (error as Error).message];
+      }
+    };
+    expect(outcome(() => url.copyWith(options))).toEqual(
+      outcome(() => url.copyWith({ ...options, scheme: url.scheme })),
+    );
+  });
+
   it("decodes the username and password it encoded", () => {
     const url = new URL("https://example.org").copyWith({
       username: "tom@example.org",
