@@ -127,6 +127,7 @@ interface URLState {
   host?: string;
   netloc?: string;
   path?: string;
+  rawPath?: string;
   params?: QueryParams;
 }
 
@@ -256,8 +257,12 @@ export class URL {
 
   /** The encoded "path?query" (the path "/" when empty; "?" kept when the query is empty): a request target. */
   get rawPath(): string {
-    const { path, query } = this.#state.components;
-    return query === null ? path || "/" : `${path || "/"}?${query}`;
+    const state = this.#state;
+    if (state.rawPath === undefined) {
+      const { path, query } = state.components;
+      state.rawPath = query === null ? path || "/" : `${path || "/"}?${query}`;
+    }
+    return state.rawPath;
   }
 
   /** The decoded fragment, without "#", or "". */
