@@ -231,14 +231,7 @@ export class QueryParams implements Iterable<[string, string]> {
 
   /** The form-encoded query string, without a leading "?": `a=x+y&b=z%26w`. */
   toString(): string {
-    if (this.#string === undefined) {
-      let out = "";
-      for (const [key, values] of this.#entries) {
-        const name = formEncode(key);
-        for (const value of values) out += (out === "" ? "" : "&") + name + "=" + formEncode(value);
-      }
-      this.#string = out;
-    }
+    this.#string ??= formEncodeItems(this.multiItems());
     return this.#string;
   }
 
